@@ -1,0 +1,81 @@
+package org.scoresde.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of the launcher and of spark-submit: {@code score-sde COMMAND [options]}.
+ * Bad input ends with one {@code error:} line on stderr and a non-zero exit.
+ */
+@Command(
+    name = "score-sde",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Score-based diffusion models on Apache Spark: shard a dataset, train a DL4J score network,",
+      "evaluate bits/dim with the probability-flow ODE, sample, and verify the mathematics against exact answers.",
+      ""
+    },
+    subcommands = {
+      VerifyCommand.class,
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND (see --help)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (0 success, 2 bad input, 1 failure). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handle);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println("error: " + ex.getMessage() + " (try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+      err.flush();
+      return 2;
+    });
+    return cl.execute(args);
+  }
+
+  private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    Throwable user = userCause(ex);
+    if (user != null) {
+      err.println("error: " + user.getMessage());
+      err.flush();
+      return 2;
+    }
+    err.println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+    ex.printStackTrace(err);
+    err.flush();
+    return 1;
+  }
+
+  private static Throwable userCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UserError) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"score-sde " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

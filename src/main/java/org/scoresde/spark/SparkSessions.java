@@ -1,0 +1,25 @@
+package org.scoresde.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Starts the Spark session of a job: the given master (local[*] by default), or whatever
+ * spark-submit already configured; with the settings ND4J and DL4J need on every executor.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** A session for {@code appName}; {@code master} is ignored when spark-submit set spark.master. */
+  public static SparkSession create(String appName, String master) {
+    SparkConf conf = new SparkConf(true).setAppName("score-sde " + appName);
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master == null ? "local[*]" : master);
+    }
+    conf.setIfMissing("spark.ui.enabled", "false");
+    conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,13 @@
+package org.scoresde.verify;
+
+import java.util.List;
+import org.scoresde.cli.Settings;
+
+/** The checks that {@code verify} runs, in order. */
+public final class VerifySuite {
+  private VerifySuite() {}
+
+  public static List<VerifyCheck> checks(Settings settings) {
+    return List.of(new SdeChecks());
+  }
+}
