@@ -66,8 +66,10 @@ public interface Sde extends Serializable {
 
   /** Draws n prior samples of dimension d with the given seed, in the given data type. */
   default INDArray samplePrior(int n, int d, long seed, org.nd4j.linalg.api.buffer.DataType type) {
-    INDArray z = Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(new long[] {n, d});
-    return z.castTo(type).muli(priorStd());
+    org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    INDArray z = Nd4j.createUninitialized(type, n, d);
+    return Nd4j.getExecutioner().exec(
+        new org.nd4j.linalg.api.ops.random.impl.GaussianDistribution(z, 0.0, priorStd()), rng);
   }
 
   /** The prior log density log N(x; 0, s^2 I) for every row of x [N, D]; returns [N]. */

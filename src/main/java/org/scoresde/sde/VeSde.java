@@ -67,7 +67,7 @@ public final class VeSde implements Sde {
 
   @Override
   public double timeOfLogSnr(double lambda) {
-    return (Math.log(Math.exp(-0.5 * lambda)) - Math.log(sigmaMin)) / Math.log(sigmaMax / sigmaMin);
+    return (-0.5 * lambda - Math.log(sigmaMin)) / Math.log(sigmaMax / sigmaMin);
   }
 
   @Override
