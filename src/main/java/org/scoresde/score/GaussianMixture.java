@@ -1,10 +1,15 @@
 package org.scoresde.score;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -22,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * U_k^T, so that the diffused covariances gamma^2 Sigma_k + sigma^2 I share that eigenbasis.
  */
 public final class GaussianMixture {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 
   private final double[] weights;
@@ -285,9 +290,11 @@ public final class GaussianMixture {
 
   /**
    * A random mixture at a data scale of about 1, for exact tests: means spread over [-2, 2]^D as far
-   * apart as a best-of-candidates draw allows, random rotations for non-diagonal covariances whose
-   * eigenvalues lie in [0.05, 0.5] and shrink with the closest pair of means (component standard
-   * deviations at most a fifth of the smallest separation where possible), weights within a factor 2.
+   * apart as a best-of-64-candidates draw allows; covariances with random rotations (full matrices)
+   * and eigenvalues drawn uniformly in [0.05, 0.5], the upper end lowered so that every standard
+   * deviation is at most a fifth of the smallest distance between means (and the lower end to half
+   * the upper where that is below 0.05, as with many components in one dimension), so condition
+   * numbers stay at most 10; weights within a factor 2 of each other.
    */
   public static GaussianMixture random(int components, int dimension, Random rng) {
     if (components < 1 || dimension < 1) {
@@ -298,7 +305,7 @@ public final class GaussianMixture {
     double minSeparation = Double.POSITIVE_INFINITY;
     for (int c = 0; c < components; c++) {
       double best = -1;
-      for (int candidate = 0; candidate < 32; candidate++) {
+      for (int candidate = 0; candidate < 64; candidate++) {
         double[] p = new double[dimension];
         for (int j = 0; j < dimension; j++) {
           p[j] = -2 + 4 * rng.nextDouble();
@@ -319,8 +326,8 @@ public final class GaussianMixture {
         minSeparation = Math.min(minSeparation, best);
       }
     }
-    double lmax = Math.max(0.1, Math.min(0.5, minSeparation * minSeparation / 25));
-    double lmin = 0.05;
+    double lmax = Math.min(0.5, minSeparation * minSeparation / 25);
+    double lmin = Math.min(0.05, lmax / 2);
     double[] w = new double[components];
     double sum = 0;
     for (int c = 0; c < components; c++) {
@@ -374,75 +381,126 @@ public final class GaussianMixture {
   }
 
   /**
-   * Reads {"weights":[..], "means":[[..]..], "covariances":[[[..]..]..]}.
+   * Reads {"weights":[..], "means":[[..]..], "covariances":[[[..]..]..]}; other fields are ignored.
    *
    * @throws IllegalArgumentException on malformed JSON, a missing field or invalid parameters
    */
   public static GaussianMixture fromJson(String json) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Gaussian mixture JSON is malformed: " + e.getOriginalMessage(), e);
+    Object root;
+    try (JsonParser p = JSON.createParser(json)) {
+      root = read(p, p.nextToken());
+      if (p.nextToken() != null) {
+        throw new IllegalArgumentException("Gaussian mixture JSON has content after the object");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Gaussian mixture JSON is malformed: " + e.getMessage(), e);
     }
-    if (root == null || !root.isObject()) {
+    if (!(root instanceof Map<?, ?> fields)) {
       throw new IllegalArgumentException("Gaussian mixture JSON must be an object with weights, means, covariances");
     }
-    double[] w = vector(field(root, "weights"), "weights");
-    JsonNode m = field(root, "means");
+    double[] w = vector(field(fields, "weights"), "weights");
+    List<?> m = field(fields, "means");
     double[][] mu = new double[m.size()][];
     for (int k = 0; k < mu.length; k++) {
       mu[k] = vector(m.get(k), "means[" + k + "]");
     }
-    JsonNode c = field(root, "covariances");
+    List<?> c = field(fields, "covariances");
     double[][][] cov = new double[c.size()][][];
     for (int k = 0; k < cov.length; k++) {
-      JsonNode ck = c.get(k);
-      if (!ck.isArray()) {
+      if (!(c.get(k) instanceof List<?> rows)) {
         throw new IllegalArgumentException("covariances[" + k + "] must be an array of rows");
       }
-      cov[k] = new double[ck.size()][];
-      for (int i = 0; i < ck.size(); i++) {
-        cov[k][i] = vector(ck.get(i), "covariances[" + k + "][" + i + "]");
+      cov[k] = new double[rows.size()][];
+      for (int i = 0; i < rows.size(); i++) {
+        cov[k][i] = vector(rows.get(i), "covariances[" + k + "][" + i + "]");
       }
     }
     return new GaussianMixture(w, mu, cov);
   }
 
-  private static JsonNode field(JsonNode root, String name) {
-    JsonNode n = root.get(name);
-    if (n == null || !n.isArray()) {
-      throw new IllegalArgumentException("Gaussian mixture JSON needs an array field '" + name + "'");
+  /** A JSON value as Map, List, Double, String, Boolean or null (the streaming API keeps this class free of databind). */
+  private static Object read(JsonParser p, JsonToken token) throws IOException {
+    if (token == null) {
+      throw new IllegalArgumentException("Gaussian mixture JSON is empty or truncated");
     }
-    return n;
+    switch (token) {
+      case START_OBJECT: {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+          String name = p.getCurrentName();
+          map.put(name, read(p, p.nextToken()));
+        }
+        return map;
+      }
+      case START_ARRAY: {
+        List<Object> list = new ArrayList<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+          list.add(read(p, t));
+        }
+        return list;
+      }
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return token == JsonToken.VALUE_TRUE;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw new IllegalArgumentException("Gaussian mixture JSON has an unexpected " + token);
+    }
   }
 
-  private static double[] vector(JsonNode n, String where) {
-    if (n == null || !n.isArray()) {
+  private static List<?> field(Map<?, ?> root, String name) {
+    if (!(root.get(name) instanceof List<?> list)) {
+      throw new IllegalArgumentException("Gaussian mixture JSON needs an array field '" + name + "'");
+    }
+    return list;
+  }
+
+  private static double[] vector(Object node, String where) {
+    if (!(node instanceof List<?> list)) {
       throw new IllegalArgumentException(where + " must be an array of numbers");
     }
-    double[] v = new double[n.size()];
+    double[] v = new double[list.size()];
     for (int i = 0; i < v.length; i++) {
-      JsonNode e = n.get(i);
-      if (!e.isNumber()) {
-        throw new IllegalArgumentException(where + "[" + i + "] must be a number, got " + e);
+      if (!(list.get(i) instanceof Double e)) {
+        throw new IllegalArgumentException(where + "[" + i + "] must be a number, got " + list.get(i));
       }
-      v[i] = e.doubleValue();
+      v[i] = e;
     }
     return v;
   }
 
   /** This mixture as {"weights":[..], "means":[[..]..], "covariances":[[[..]..]..]}, exact to the last bit. */
   public String toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("weights", weights);
-    m.put("means", means);
-    m.put("covariances", covariances);
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("weights");
+      g.writeArray(weights, 0, weights.length);
+      g.writeArrayFieldStart("means");
+      for (double[] m : means) {
+        g.writeArray(m, 0, m.length);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("covariances");
+      for (double[][] c : covariances) {
+        g.writeStartArray();
+        for (double[] row : c) {
+          g.writeArray(row, 0, row.length);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot write a Gaussian mixture as JSON", e);
     }
+    return out.toString();
   }
 
   @Override
