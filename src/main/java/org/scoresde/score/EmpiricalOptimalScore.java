@@ -10,8 +10,10 @@ import org.scoresde.sde.Sde;
  * the softmax-weighted mean of the points (the mean-shift view of "A Geometric Perspective on
  * Diffusion Models"). It memorises the data, so samplers driven by it reproduce training points.
  * Computed in double precision with two matrix products per call; results come back in x's type.
+ * Serializable (the points travel as a double array), so that Spark tasks can carry it.
  */
-public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity {
+public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /**
    * Where cancellation threatens, logits this far below the largest are recomputed exactly too
    * (their weights exceed e^-60 ~ 1e-26); beyond it a logit error cannot matter.
@@ -20,8 +22,8 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity {
   /** The largest absolute logit error accepted from the expanded distance |x|^2 - 2 gamma x.y + gamma^2 |y|^2. */
   private static final double LOGIT_ROUNDING = 1e-11;
 
-  private final INDArray points;
-  private final INDArray pointsT;
+  private final transient INDArray points;
+  private final transient INDArray pointsT;
   private final double[] flatPoints;
   private final double[] squaredNorms;
   private final double maxSquaredNorm;
@@ -311,6 +313,11 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity {
       }
       return out;
     }
+  }
+
+  /** Rebuilds the ND4J copies of the points after deserialisation. */
+  private Object readResolve() {
+    return new EmpiricalOptimalScore(MixtureKernel.matrix(flatPoints, count, dimension, DataType.DOUBLE), sde);
   }
 
   @Override

@@ -10,7 +10,8 @@ import org.scoresde.sde.Sde;
  * would, so likelihoods and samplers can be checked against exact answers. Computed in double
  * precision; results come back in x's data type.
  */
-public final class GaussianMixtureScore implements ScoreModel, ExactDensity {
+public final class GaussianMixtureScore implements ScoreModel, ExactDensity, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final GaussianMixture mixture;
   private final Sde sde;
 

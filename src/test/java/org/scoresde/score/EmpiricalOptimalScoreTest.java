@@ -312,4 +312,25 @@ class EmpiricalOptimalScoreTest {
     }
     assertEquals(DataType.FLOAT, model.score(x.castTo(DataType.FLOAT), tt).dataType());
   }
+
+  @Test
+  void survivesJavaSerialisation() throws Exception {
+    int m = 30;
+    int d = 3;
+    EmpiricalOptimalScore model = new EmpiricalOptimalScore(FiniteDifference.matrix(uniformPoints(m, d, 2), m, d), new VeSde());
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    }
+    EmpiricalOptimalScore back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (EmpiricalOptimalScore) in.readObject();
+    }
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 4, d);
+    INDArray t = times(4, 0.2);
+    INDArray v = Nd4j.randn(DataType.DOUBLE, 4, d);
+    assertEquals(model.score(x, t), back.score(x, t));
+    assertEquals(model.vjp(x, t, v), back.vjp(x, t, v));
+    assertEquals(model.points(), back.points());
+  }
 }

@@ -341,4 +341,22 @@ class GaussianMixtureScoreTest {
     }
     assertArrayEquals(new long[] {4, 3}, model.responsibilities(x, t).shape());
   }
+
+  @Test
+  void survivesJavaSerialisation() throws Exception {
+    GaussianMixtureScore model = new GaussianMixtureScore(GaussianMixture.random(2, 3, new Random(600)), new SubVpSde());
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    }
+    GaussianMixtureScore back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (GaussianMixtureScore) in.readObject();
+    }
+    assertEquals(model.mixture(), back.mixture());
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 3);
+    INDArray t = times(4, 0.2);
+    assertEquals(model.score(x, t), back.score(x, t));
+    assertEquals(model.logDensity(x, t), back.logDensity(x, t));
+  }
 }
