@@ -1,5 +1,6 @@
 package org.scoresde.score;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.sde.Sde;
@@ -9,7 +10,8 @@ import org.scoresde.sde.Sde;
  * sigma_t^2 I): the optimum of denoising score matching on that set, whose denoiser E[x0 | x_t] is
  * the softmax-weighted mean of the points (the mean-shift view of "A Geometric Perspective on
  * Diffusion Models"). It memorises the data, so samplers driven by it reproduce training points.
- * Computed in double precision with two matrix products per call; results come back in x's type.
+ * Computed in double precision with two matrix products per call (BLAS for large ones); results come
+ * back in x's type.
  * Serializable (the points travel as a double array), so that Spark tasks can carry it.
  */
 public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, java.io.Serializable {
@@ -21,6 +23,11 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
   private static final double RECOMPUTE_WINDOW = 60;
   /** The largest absolute logit error accepted from the expanded distance |x|^2 - 2 gamma x.y + gamma^2 |y|^2. */
   private static final double LOGIT_ROUNDING = 1e-11;
+  /**
+   * Below this many multiply-adds a product runs as plain loops: an ND4J call costs ~1 ms of overhead
+   * on a busy machine, more than the arithmetic of a small batch.
+   */
+  private static final long BLAS_THRESHOLD = 1L << 21;
 
   private final transient INDArray points;
   private final transient INDArray pointsT;
@@ -37,7 +44,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
       throw new IllegalArgumentException("EmpiricalOptimalScore needs points and an SDE");
     }
     if (points.rank() != 2 || points.size(0) < 1 || points.size(1) < 1) {
-      throw new IllegalArgumentException("points must be [M, D] with M, D >= 1, got " + java.util.Arrays.toString(points.shape()));
+      throw new IllegalArgumentException("points must be [M, D] with M, D >= 1, got " + Arrays.toString(points.shape()));
     }
     this.count = (int) points.size(0);
     this.dimension = (int) points.size(1);
@@ -99,8 +106,8 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
     System.arraycopy(p.r, 0, both, 0, n * count);
     System.arraycopy(p.centredWeights(), 0, both, n * count, n * count);
     double[] products = withPoints(both, 2 * n);
-    double[] mean = java.util.Arrays.copyOfRange(products, 0, n * dimension);
-    double[] cov = java.util.Arrays.copyOfRange(products, n * dimension, 2 * n * dimension);
+    double[] mean = Arrays.copyOfRange(products, 0, n * dimension);
+    double[] cov = Arrays.copyOfRange(products, n * dimension, 2 * n * dimension);
     return new ScoreAndVjp(MixtureKernel.matrix(p.score(mean), n, dimension, x.dataType()),
         MixtureKernel.matrix(p.vjp(cov), n, dimension, x.dataType()));
   }
@@ -150,12 +157,44 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
 
   /** a [rows, D] times the points transposed: [rows, M]. */
   private double[] againstPoints(double[] a, int rows) {
-    return MixtureKernel.flat(MixtureKernel.matrix(a, rows, dimension, DataType.DOUBLE).mmul(pointsT));
+    if ((long) rows * count * dimension >= BLAS_THRESHOLD) {
+      return MixtureKernel.flat(MixtureKernel.matrix(a, rows, dimension, DataType.DOUBLE).mmul(pointsT));
+    }
+    double[] out = new double[rows * count];
+    for (int i = 0; i < rows; i++) {
+      int ao = i * dimension;
+      for (int m = 0; m < count; m++) {
+        int yo = m * dimension;
+        double s = 0;
+        for (int j = 0; j < dimension; j++) {
+          s += a[ao + j] * flatPoints[yo + j];
+        }
+        out[i * count + m] = s;
+      }
+    }
+    return out;
   }
 
   /** w [rows, M] times the points: [rows, D]. */
   private double[] withPoints(double[] w, int rows) {
-    return MixtureKernel.flat(MixtureKernel.matrix(w, rows, count, DataType.DOUBLE).mmul(points));
+    if ((long) rows * count * dimension >= BLAS_THRESHOLD) {
+      return MixtureKernel.flat(MixtureKernel.matrix(w, rows, count, DataType.DOUBLE).mmul(points));
+    }
+    double[] out = new double[rows * dimension];
+    for (int i = 0; i < rows; i++) {
+      int oo = i * dimension;
+      for (int m = 0; m < count; m++) {
+        double wm = w[i * count + m];
+        if (wm == 0) {
+          continue;
+        }
+        int yo = m * dimension;
+        for (int j = 0; j < dimension; j++) {
+          out[oo + j] += wm * flatPoints[yo + j];
+        }
+      }
+    }
+    return out;
   }
 
   /** The posterior over the points for every row; with v, also v.y_m from the same matrix product. */
@@ -177,8 +216,8 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
       products = againstPoints(xv, n);
     } else {
       if (v.rank() != 2 || v.size(0) != n || v.size(1) != dimension) {
-        throw new IllegalArgumentException("v must have the shape of x " + java.util.Arrays.toString(x.shape())
-            + ", got " + java.util.Arrays.toString(v.shape()));
+        throw new IllegalArgumentException("v must have the shape of x " + Arrays.toString(x.shape())
+            + ", got " + Arrays.toString(v.shape()));
       }
       vv = MixtureKernel.flat(v);
       double[] stacked = new double[2 * n * dimension];
@@ -218,7 +257,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
       }
       lse[i] = max + Math.log(total);
     }
-    double[] vy = v == null ? null : java.util.Arrays.copyOfRange(products, n * count, 2 * n * count);
+    double[] vy = v == null ? null : Arrays.copyOfRange(products, n * count, 2 * n * count);
     return new Posterior(n, gamma, sigma2, xv, vv, vy, r, lse);
   }
 

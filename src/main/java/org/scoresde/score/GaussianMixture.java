@@ -363,13 +363,6 @@ public final class GaussianMixture implements java.io.Serializable {
       }
       cov[c] = s;
     }
-    double total = 0;
-    for (double v : w) {
-      total += v;
-    }
-    for (int c = 0; c < components; c++) {
-      w[c] /= total;
-    }
     return new GaussianMixture(w, mu, cov);
   }
 

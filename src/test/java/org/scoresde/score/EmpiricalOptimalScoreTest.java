@@ -3,12 +3,18 @@ package org.scoresde.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.SubVpSde;
 import org.scoresde.sde.VeSde;
@@ -151,7 +157,7 @@ class EmpiricalOptimalScoreTest {
     double[][][] cov = new double[m][d][d];
     for (int k = 0; k < m; k++) {
       w[k] = 1.0 / m;
-      mu[k] = java.util.Arrays.copyOfRange(y, k * d, (k + 1) * d);
+      mu[k] = Arrays.copyOfRange(y, k * d, (k + 1) * d);
       for (int j = 0; j < d; j++) {
         cov[k][j][j] = 1e-12;
       }
@@ -263,7 +269,7 @@ class EmpiricalOptimalScoreTest {
       EmpiricalOptimalScore model = new EmpiricalOptimalScore(FiniteDifference.matrix(y, m, d), sde);
       double t = 0.3;
       INDArray x = FiniteDifference.matrix(queries(y, m, d, sde, t, 9), ROWS, d).get(
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all());
+          NDArrayIndex.interval(0, n), NDArrayIndex.all());
       INDArray tt = times(n, t);
       double[] trace = new double[n];
       for (int j = 0; j < d; j++) {
@@ -292,8 +298,8 @@ class EmpiricalOptimalScoreTest {
     VpSde vp = new VpSde();
     EmpiricalOptimalScore model = new EmpiricalOptimalScore(points.castTo(DataType.FLOAT), vp);
     double t = 0.5;
-    INDArray x = points.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-        org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(DataType.FLOAT).castTo(DataType.DOUBLE)
+    INDArray x = points.get(NDArrayIndex.interval(0, n),
+        NDArrayIndex.all()).castTo(DataType.FLOAT).castTo(DataType.DOUBLE)
         .muli(vp.meanScale(t)).addi(Nd4j.randn(DataType.DOUBLE, n, d).muli(vp.std(t)));
     INDArray tt = times(n, t);
     INDArray v = Nd4j.randn(DataType.DOUBLE, n, d);
@@ -318,12 +324,12 @@ class EmpiricalOptimalScoreTest {
     int m = 30;
     int d = 3;
     EmpiricalOptimalScore model = new EmpiricalOptimalScore(FiniteDifference.matrix(uniformPoints(m, d, 2), m, d), new VeSde());
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(model);
     }
     EmpiricalOptimalScore back;
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (EmpiricalOptimalScore) in.readObject();
     }
     INDArray x = Nd4j.randn(DataType.DOUBLE, 4, d);

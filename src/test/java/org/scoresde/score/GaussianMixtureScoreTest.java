@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -105,7 +110,7 @@ class GaussianMixtureScoreTest {
           double[] x = testPoints(model, t, 11);
           double[] lp = FiniteDifference.flat(model.logDensity(FiniteDifference.matrix(x, ROWS, d), times(ROWS, t)));
           for (int i = 0; i < ROWS; i++) {
-            double ref = referenceLogDensity(model.mixture(), sde, t, java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d));
+            double ref = referenceLogDensity(model.mixture(), sde, t, Arrays.copyOfRange(x, i * d, (i + 1) * d));
             double err = Math.abs(lp[i] - ref) / Math.max(1, Math.abs(ref));
             worst = Math.max(worst, err);
             // two double-precision factorisations of matrices with condition number <= 10: agreement
@@ -345,12 +350,12 @@ class GaussianMixtureScoreTest {
   @Test
   void survivesJavaSerialisation() throws Exception {
     GaussianMixtureScore model = new GaussianMixtureScore(GaussianMixture.random(2, 3, new Random(600)), new SubVpSde());
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(model);
     }
     GaussianMixtureScore back;
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (GaussianMixtureScore) in.readObject();
     }
     assertEquals(model.mixture(), back.mixture());
