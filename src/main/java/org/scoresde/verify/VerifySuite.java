@@ -8,6 +8,6 @@ public final class VerifySuite {
   private VerifySuite() {}
 
   public static List<VerifyCheck> checks(Settings settings) {
-    return List.of(new SdeChecks(), new TimeChecks());
+    return List.of(new SdeChecks(), new TimeChecks(), new ScoreChecks());
   }
 }
