@@ -23,7 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Step control: the new step is h * clamp(safety * norm^(-1/5), minFactor, maxFactor), never
  * growing right after a rejection; the first step is chosen per row by the Hairer-Norsett-Wanner
  * heuristic (one extra evaluation of F) unless a first step is given. Integration runs forward
- * (t0 < t1) or backward (t0 > t1). Arithmetic is in the data type of y0.
+ * (t0 < t1) or backward (t0 > t1). Arithmetic is in the data type of y0. The solver never modifies
+ * y0 or the arrays F returns.
  */
 public final class Dopri5 {
   private static final double[] C = {0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1};

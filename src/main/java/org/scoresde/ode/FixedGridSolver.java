@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A one-step method that integrates a {@link BatchOde} over a given time grid t_0, ..., t_K, the same
  * for every row. The grid may increase or decrease (samplers run from T down to eps); each step uses
  * h = t_{k+1} - t_k with its sign, and costs {@link #evaluationsPerStep()} batch evaluations of F.
+ * Solvers never modify the arrays F returns or the state passed in, so F may return its input.
  */
 public interface FixedGridSolver {
 

@@ -23,6 +23,6 @@ public final class Heun implements FixedGridSolver {
     INDArray k1 = ode.derivative(FixedGridSolver.times(y, t), y);
     INDArray predictor = k1.mul(h).addi(y);
     INDArray k2 = ode.derivative(FixedGridSolver.times(y, t + h), predictor);
-    return k1.addi(k2).muli(0.5 * h).addi(y);
+    return k1.add(k2).muli(0.5 * h).addi(y);
   }
 }

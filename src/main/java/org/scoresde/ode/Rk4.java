@@ -22,6 +22,6 @@ public final class Rk4 implements FixedGridSolver {
     INDArray k2 = ode.derivative(mid, k1.mul(0.5 * h).addi(y));
     INDArray k3 = ode.derivative(mid, k2.mul(0.5 * h).addi(y));
     INDArray k4 = ode.derivative(FixedGridSolver.times(y, t + h), k3.mul(h).addi(y));
-    return k1.addi(k2.muli(2)).addi(k3.muli(2)).addi(k4).muli(h / 6.0).addi(y);
+    return k2.add(k3).muli(2).addi(k1).addi(k4).muli(h / 6.0).addi(y);
   }
 }
