@@ -25,8 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * distribution whose diffused marginals stay mixtures under every SDE, so scores, densities and
  * samples are known exactly. Immutable; each covariance is diagonalised once, Sigma_k = U_k diag(l_k)
  * U_k^T, so that the diffused covariances gamma^2 Sigma_k + sigma^2 I share that eigenbasis.
+ * Serializable, so that Spark tasks can carry it.
  */
-public final class GaussianMixture {
+public final class GaussianMixture implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private static final JsonFactory JSON = new JsonFactory();
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -360,13 +362,6 @@ public final class GaussianMixture {
         }
       }
       cov[c] = s;
-    }
-    double total = 0;
-    for (double v : w) {
-      total += v;
-    }
-    for (int c = 0; c < components; c++) {
-      w[c] /= total;
     }
     return new GaussianMixture(w, mu, cov);
   }

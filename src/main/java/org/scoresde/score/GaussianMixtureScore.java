@@ -1,5 +1,6 @@
 package org.scoresde.score;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.sde.Sde;
 
@@ -10,7 +11,8 @@ import org.scoresde.sde.Sde;
  * would, so likelihoods and samplers can be checked against exact answers. Computed in double
  * precision; results come back in x's data type.
  */
-public final class GaussianMixtureScore implements ScoreModel, ExactDensity {
+public final class GaussianMixtureScore implements ScoreModel, ExactDensity, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final GaussianMixture mixture;
   private final Sde sde;
 
@@ -130,8 +132,8 @@ public final class GaussianMixtureScore implements ScoreModel, ExactDensity {
     double[] vv = null;
     if (v != null) {
       if (v.rank() != 2 || v.size(0) != n || v.size(1) != dimension()) {
-        throw new IllegalArgumentException("v must have the shape of x " + java.util.Arrays.toString(x.shape())
-            + ", got " + java.util.Arrays.toString(v.shape()));
+        throw new IllegalArgumentException("v must have the shape of x " + Arrays.toString(x.shape())
+            + ", got " + Arrays.toString(v.shape()));
       }
       vv = MixtureKernel.flat(v);
     }

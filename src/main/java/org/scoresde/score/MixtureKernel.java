@@ -1,5 +1,6 @@
 package org.scoresde.score;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -107,8 +108,8 @@ final class MixtureKernel {
       if (!needDerivatives) {
         continue;
       }
-      java.util.Arrays.fill(s, 0);
-      java.util.Arrays.fill(h, 0);
+      Arrays.fill(s, 0);
+      Arrays.fill(h, 0);
       double trace = 0;
       for (int c = 0; c < k; c++) {
         double rc = r[c];
@@ -215,13 +216,13 @@ final class MixtureKernel {
 
   static void checkShape(INDArray x, int d) {
     if (x.rank() != 2 || x.size(1) != d) {
-      throw new IllegalArgumentException("expected x of shape [N, " + d + "], got " + java.util.Arrays.toString(x.shape()));
+      throw new IllegalArgumentException("expected x of shape [N, " + d + "], got " + Arrays.toString(x.shape()));
     }
   }
 
   static double[] filled(int n, double value) {
     double[] a = new double[n];
-    java.util.Arrays.fill(a, value);
+    Arrays.fill(a, value);
     return a;
   }
 
@@ -239,7 +240,7 @@ final class MixtureKernel {
     if (v.length == 1) {
       return filled(n, v[0]);
     }
-    throw new IllegalArgumentException("expected " + n + " times (one per row), got shape " + java.util.Arrays.toString(t.shape()));
+    throw new IllegalArgumentException("expected " + n + " times (one per row), got shape " + Arrays.toString(t.shape()));
   }
 
   static INDArray matrix(double[] data, int rows, int cols, DataType type) {

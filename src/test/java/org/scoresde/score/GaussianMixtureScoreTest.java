@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -105,11 +110,12 @@ class GaussianMixtureScoreTest {
           double[] x = testPoints(model, t, 11);
           double[] lp = FiniteDifference.flat(model.logDensity(FiniteDifference.matrix(x, ROWS, d), times(ROWS, t)));
           for (int i = 0; i < ROWS; i++) {
-            double ref = referenceLogDensity(model.mixture(), sde, t, java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d));
+            double ref = referenceLogDensity(model.mixture(), sde, t, Arrays.copyOfRange(x, i * d, (i + 1) * d));
             double err = Math.abs(lp[i] - ref) / Math.max(1, Math.abs(ref));
             worst = Math.max(worst, err);
-            // two double-precision factorisations of matrices with condition number <= 10: agreement to ~1e-13
-            assertEquals(ref, lp[i], 1e-11 * Math.max(1, Math.abs(ref)), sde.name() + " D=" + d + " t=" + t);
+            // two double-precision factorisations of matrices with condition number <= 10: agreement
+            // to ~1e-14 (measured: 2e-15)
+            assertEquals(ref, lp[i], 1e-12 * Math.max(1, Math.abs(ref)), sde.name() + " D=" + d + " t=" + t);
           }
         }
       }
@@ -175,9 +181,9 @@ class GaussianMixtureScoreTest {
             for (int j = 0; j < d; j++) {
               double err = Math.abs(fd[i * d + j] - s[i * d + j]) / scale;
               worst = Math.max(worst, err);
-              // h = 1e-5 against curvature scales >= sqrt(0.05): truncation h^2 |f'''| / 6 and rounding
-              // 1e-16 |log p| / h are both below 1e-7 relative to the score
-              assertTrue(err < 1e-6, sde.name() + " D=" + d + " t=" + t + " row " + i + " coord " + j + ": " + err);
+              // h = 1e-5 against curvature scales >= sqrt(0.01): truncation h^2 |f'''| / 6 and rounding
+              // 1e-16 |log p| / h are both below 1e-8 relative to the score (measured: 3e-9)
+              assertTrue(err < 1e-7, sde.name() + " D=" + d + " t=" + t + " row " + i + " coord " + j + ": " + err);
             }
           }
         }
@@ -218,8 +224,8 @@ class GaussianMixtureScoreTest {
                 double scale = 1 + maxAbs(row, i * d, d);
                 double err = Math.abs(row[i * d + j] - column[i * d + r]) / scale;
                 worst = Math.max(worst, err);
-                // h = 1e-6: truncation h^2 |s'''| / 6 and rounding 1e-16 |s| / h stay below 1e-7 of |H|
-                assertTrue(err < 1e-6, sde.name() + " D=" + d + " t=" + t + ": " + err);
+                // h = 1e-6: truncation h^2 |s'''| / 6 and rounding 1e-16 |s| / h stay below 1e-8 of |H| (measured: 1e-9)
+                assertTrue(err < 1e-7, sde.name() + " D=" + d + " t=" + t + ": " + err);
               }
             }
           }
@@ -236,7 +242,7 @@ class GaussianMixtureScoreTest {
               double err = Math.abs(fd[i * d + j] - jv[i * d + j]) / scale;
               worst = Math.max(worst, err);
               // same bound as above, the Hessian being symmetric
-              assertTrue(err < 1e-6, sde.name() + " D=" + d + " t=" + t + ": " + err);
+              assertTrue(err < 1e-7, sde.name() + " D=" + d + " t=" + t + ": " + err);
             }
           }
         }
@@ -339,5 +345,23 @@ class GaussianMixtureScoreTest {
       assertEquals(sd[p], sfd[p], 1e-5 * (1 + Math.abs(sd[p])));
     }
     assertArrayEquals(new long[] {4, 3}, model.responsibilities(x, t).shape());
+  }
+
+  @Test
+  void survivesJavaSerialisation() throws Exception {
+    GaussianMixtureScore model = new GaussianMixtureScore(GaussianMixture.random(2, 3, new Random(600)), new SubVpSde());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    }
+    GaussianMixtureScore back;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (GaussianMixtureScore) in.readObject();
+    }
+    assertEquals(model.mixture(), back.mixture());
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 3);
+    INDArray t = times(4, 0.2);
+    assertEquals(model.score(x, t), back.score(x, t));
+    assertEquals(model.logDensity(x, t), back.logDensity(x, t));
   }
 }

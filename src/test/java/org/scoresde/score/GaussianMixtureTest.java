@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,7 +41,7 @@ class GaussianMixtureTest {
     assertArrayEquals(new double[] {2, -1}, g.mean(1));
     assertArrayEquals(new double[] {0.5, 2}, g.covariance(0)[1]);
     double[] l = g.eigenvalues(0).clone();
-    java.util.Arrays.sort(l);
+    Arrays.sort(l);
     // eigenvalues of [[1, .5], [.5, 2]]: (3 -+ sqrt(2)) / 2
     assertEquals((3 - Math.sqrt(2)) / 2, l[0], 1e-14);
     assertEquals((3 + Math.sqrt(2)) / 2, l[1], 1e-14);
