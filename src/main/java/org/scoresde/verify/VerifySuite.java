@@ -8,6 +8,7 @@ public final class VerifySuite {
   private VerifySuite() {}
 
   public static List<VerifyCheck> checks(Settings settings) {
-    return List.of(new SdeChecks(), new TimeChecks(), new ScoreChecks());
+    return List.of(new SdeChecks(), new TimeChecks(), new ScoreChecks(),
+        new LikelihoodChecks(settings.getInt("verify.likelihood-examples")));
   }
 }
