@@ -1,0 +1,310 @@
+package org.scoresde.nn;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * The one place that turns a {@link ScoreNetworkConfig} into a DL4J ComputationGraph, and the one
+ * place every score network passes through when it is created for training, for evaluation or for
+ * input gradients. Callers and model-file readers never name layers or blocks themselves, so faster
+ * blocks (e.g. oneDNN-backed convolutions) can replace the built-in ones here alone.
+ *
+ * <p>Inputs: {@value #INPUT} is the noisy data ([N, C, H, W], or [N, D] for vectors) and
+ * {@value #TIME} the time features [N, E] from {@link TimeEmbedding}. The plain output
+ * {@value #OUTPUT} is the noise prediction eps_theta with the data's shape. Training graphs add the
+ * loss layer {@value #LOSS} ({@link WeightedNoiseLoss} on the output flattened to [N, D]).
+ *
+ * <p>Images: a U-Net. Each level has {@code residualBlocks} residual blocks on the way down (then
+ * 2x2 average pooling) and as many on the way up (each concatenating the matching skip, then
+ * nearest-neighbour upsampling), with one residual block in the middle. A residual block is
+ * norm+Swish, 3x3 conv, plus the block's projection of the time vector, norm+Swish, (dropout) 3x3
+ * conv, added to the (1x1-projected when channels change) input and scaled by 1/sqrt 2.
+ * The time vector is Swish(dense(Swish(dense(features)))); each block projects it with its own
+ * dense layer and broadcasts it over the feature map as RepeatVector(H*W) then Reshape to
+ * [N, C, H, W] (C-order: the repeated axis is the last, so every pixel of channel c gets element
+ * c) then an element-wise Add: built-in layers and vertices only, since SameDiff-backed ones
+ * backpropagate wrong gradients in DL4J 1.0.0-M2.1. Vectors: the same blocks with dense layers.
+ * Normalization: see {@link Normalization}.
+ */
+public final class ScoreNetworkBuilder {
+  /** The graph input carrying the noisy data. */
+  public static final String INPUT = "x";
+  /** The graph input carrying the time features. */
+  public static final String TIME = "temb";
+  /** The plain output layer: the noise prediction. */
+  public static final String OUTPUT = "eps";
+  /** The training graph's loss layer. */
+  public static final String LOSS = "loss";
+
+  private static final String TIME_VECTOR = "time_dense1";
+  private static final double NORM_EPSILON = 1e-5;
+  private static final double SKIP_SCALE = 1.0 / Math.sqrt(2.0);
+
+  private final ScoreNetworkConfig config;
+
+  public ScoreNetworkBuilder(ScoreNetworkConfig config) {
+    this.config = config;
+  }
+
+  public ScoreNetworkConfig config() {
+    return config;
+  }
+
+  /** The training graph's configuration: output followed by the weighted loss, dropout as configured. */
+  public ComputationGraphConfiguration training(IUpdater updater, DataType dataType) {
+    return build(true, updater, dataType, WorkspaceMode.ENABLED);
+  }
+
+  /**
+   * The evaluation graph's configuration: the same layers and parameters (in the same order) with
+   * the plain output {@value #OUTPUT} and no dropout. Workspace mode NONE is what input gradients need.
+   */
+  public ComputationGraphConfiguration inference(DataType dataType, WorkspaceMode workspaceMode) {
+    return build(false, new NoOp(), dataType, workspaceMode);
+  }
+
+  /** A freshly initialized training graph (weights drawn from the config seed). */
+  public ComputationGraph newTrainingGraph(IUpdater updater, DataType dataType) {
+    ComputationGraph graph = new ComputationGraph(training(updater, dataType));
+    graph.init();
+    return prepared(graph);
+  }
+
+  /** An evaluation graph (workspaces on) over the given parameters, which it uses without copying. */
+  public ComputationGraph forwardGraph(INDArray params) {
+    ComputationGraph graph = new ComputationGraph(inference(params.dataType(), WorkspaceMode.ENABLED));
+    graph.init(params, false);
+    return prepared(graph);
+  }
+
+  /** An input-gradient graph (workspaces NONE) over the given parameters, which it uses without copying. */
+  public InputGradientGraph gradientGraph(INDArray params) {
+    InputGradientGraph graph = new InputGradientGraph(inference(params.dataType(), WorkspaceMode.NONE), INPUT, OUTPUT);
+    graph.init(params, false);
+    return prepared(graph);
+  }
+
+  /**
+   * Every score network built here or restored from a model file passes through this method; it is
+   * where faster layer helpers (oneDNN) would be installed. Today it returns the graph unchanged.
+   */
+  public static <G extends ComputationGraph> G prepared(G graph) {
+    return graph;
+  }
+
+  private ComputationGraphConfiguration build(boolean training, IUpdater updater, DataType dataType, WorkspaceMode ws) {
+    GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(config.seed())
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.XAVIER)
+        .activation(Activation.IDENTITY)
+        .convolutionMode(ConvolutionMode.Same)
+        .trainingWorkspaceMode(ws)
+        .inferenceWorkspaceMode(ws)
+        .graphBuilder()
+        .addInputs(INPUT, TIME);
+    InputType data = config.vector()
+        ? InputType.feedForward(config.width())
+        : InputType.convolutional(config.height(), config.width(), config.channels());
+    g.setInputTypes(data, InputType.feedForward(config.timeEmbeddingSize()));
+
+    int hidden = config.timeHiddenSize();
+    g.addLayer("time_dense0", dense(config.timeEmbeddingSize(), hidden, Activation.SWISH.getActivationFunction(), 0), TIME);
+    g.addLayer(TIME_VECTOR, dense(hidden, hidden, Activation.SWISH.getActivationFunction(), 0), "time_dense0");
+
+    Blocks blocks = new Blocks(g, training);
+    if (config.vector()) {
+      blocks.mlp();
+    } else {
+      blocks.unet();
+    }
+    if (training) {
+      LossLayer loss = new LossLayer.Builder(new WeightedNoiseLoss()).activation(Activation.IDENTITY).build();
+      if (config.vector()) {
+        g.addLayer(LOSS, loss, OUTPUT);
+      } else {
+        g.addLayer(LOSS, loss,
+            new CnnToFeedForwardPreProcessor(config.height(), config.width(), config.channels()), OUTPUT);
+      }
+      g.setOutputs(LOSS);
+    } else {
+      g.setOutputs(OUTPUT);
+    }
+    return g.build();
+  }
+
+  private static DenseLayer dense(int nIn, int nOut, IActivation activation, double dropRetain) {
+    DenseLayer.Builder b = new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation);
+    if (dropRetain > 0) {
+      b.dropOut(dropRetain);
+    }
+    return b.build();
+  }
+
+  /** Adds blocks to one graph under construction. */
+  private final class Blocks {
+    private final GraphBuilder g;
+    private final double dropRetain;
+
+    Blocks(GraphBuilder g, boolean training) {
+      this.g = g;
+      this.dropRetain = training && config.dropout() > 0 ? 1.0 - config.dropout() : 0.0;
+    }
+
+    void unet() {
+      int levels = config.levels();
+      int h = config.height();
+      int w = config.width();
+      int ch = config.channelsAt(0);
+      g.addLayer("conv_in", conv(config.channels(), ch, 3, 0), INPUT);
+      String x = "conv_in";
+      Deque<String> skips = new ArrayDeque<>();
+      Deque<Integer> skipChannels = new ArrayDeque<>();
+      for (int l = 0; l < levels; l++) {
+        int out = config.channelsAt(l);
+        for (int b = 0; b < config.residualBlocks(); b++) {
+          x = convBlock("down" + l + "_" + b, x, ch, out, h, w);
+          ch = out;
+          skips.push(x);
+          skipChannels.push(ch);
+        }
+        if (l < levels - 1) {
+          String pool = "down" + l + "_pool";
+          g.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), x);
+          x = pool;
+          h /= 2;
+          w /= 2;
+        }
+      }
+      x = convBlock("mid", x, ch, ch, h, w);
+      for (int l = levels - 1; l >= 0; l--) {
+        int out = config.channelsAt(l);
+        for (int b = 0; b < config.residualBlocks(); b++) {
+          String name = "up" + l + "_" + b;
+          g.addVertex(name + "_cat", new MergeVertex(), x, skips.pop());
+          x = convBlock(name, name + "_cat", ch + skipChannels.pop(), out, h, w);
+          ch = out;
+        }
+        if (l > 0) {
+          String up = "up" + l + "_upsample";
+          g.addLayer(up, new Upsampling2D.Builder(2).build(), x);
+          x = up;
+          h *= 2;
+          w *= 2;
+        }
+      }
+      String last = normAct("out_act", x, ch, false);
+      g.addLayer(OUTPUT, conv(ch, config.channels(), 3, 0), last);
+    }
+
+    void mlp() {
+      int width = config.baseChannels();
+      g.addLayer("dense_in", dense(config.width(), width, Activation.IDENTITY.getActivationFunction(), 0), INPUT);
+      String x = "dense_in";
+      for (int b = 0; b < config.residualBlocks(); b++) {
+        x = denseBlock("block" + b, x, width);
+      }
+      String last = normAct("out_act", x, width, false);
+      g.addLayer(OUTPUT, dense(width, config.width(), Activation.IDENTITY.getActivationFunction(), 0), last);
+    }
+
+    private String convBlock(String name, String in, int cin, int cout, int h, int w) {
+      String act0 = normAct(name + "_act0", in, cin, true);
+      g.addLayer(name + "_conv0", conv(cin, cout, 3, 0), act0);
+      String timeMap = timeMap(name, cout, h, w);
+      g.addVertex(name + "_addtime", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_conv0", timeMap);
+      String act1 = normAct(name + "_act1", name + "_addtime", cout, false);
+      g.addLayer(name + "_conv1", conv(cout, cout, 3, dropRetain), act1);
+      String skip = in;
+      if (cin != cout) {
+        g.addLayer(name + "_skip", conv(cin, cout, 1, 0), in);
+        skip = name + "_skip";
+      }
+      return residual(name, skip, name + "_conv1");
+    }
+
+    private String denseBlock(String name, String in, int width) {
+      IActivation id = Activation.IDENTITY.getActivationFunction();
+      String act0 = normAct(name + "_act0", in, width, true);
+      g.addLayer(name + "_dense0", dense(width, width, id, 0), act0);
+      g.addLayer(name + "_time", dense(config.timeHiddenSize(), width, id, 0), TIME_VECTOR);
+      g.addVertex(name + "_addtime", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_dense0", name + "_time");
+      String act1 = normAct(name + "_act1", name + "_addtime", width, false);
+      g.addLayer(name + "_dense1", dense(width, width, id, dropRetain), act1);
+      return residual(name, in, name + "_dense1");
+    }
+
+    /** The block's projection of the time vector broadcast to [N, c, h, w]. */
+    private String timeMap(String name, int c, int h, int w) {
+      g.addLayer(name + "_time", dense(config.timeHiddenSize(), c, Activation.IDENTITY.getActivationFunction(), 0), TIME_VECTOR);
+      g.addLayer(name + "_timerep", new RepeatVector.Builder(h * w).build(), name + "_time");
+      g.addVertex(name + "_timemap", new ReshapeVertex('c', new int[] {-1, c, h, w}, null), name + "_timerep");
+      return name + "_timemap";
+    }
+
+    private String residual(String name, String skip, String branch) {
+      g.addVertex(name + "_sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), skip, branch);
+      g.addVertex(name, new ScaleVertex(SKIP_SCALE), name + "_sum");
+      return name;
+    }
+
+    private ConvolutionLayer conv(int cin, int cout, int kernel, double retain) {
+      ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(kernel, kernel).nIn(cin).nOut(cout).stride(1, 1)
+          .activation(Activation.IDENTITY);
+      if (retain > 0) {
+        b.dropOut(retain);
+      }
+      return b.build();
+    }
+
+    /**
+     * Normalization and Swish of {@code in} as layer {@code name}. DL4J's ActivationLayer works in
+     * place on its input when not training, which corrupts an input that other vertices also read
+     * (a residual skip): such an input is first copied by a ScaleVertex(1).
+     */
+    private String normAct(String name, String in, int channels, boolean inputShared) {
+      String source = in;
+      if (inputShared) {
+        source = name + "_in";
+        g.addVertex(source, new ScaleVertex(1.0), in);
+      }
+      g.addLayer(name, new ActivationLayer.Builder(normActivation(channels)).build(), source);
+      return name;
+    }
+
+    private IActivation normActivation(int channels) {
+      if (config.normalization() == Normalization.GROUP) {
+        return new GroupNormActivation(config.groupsFor(channels), NORM_EPSILON, true);
+      }
+      return Activation.SWISH.getActivationFunction();
+    }
+  }
+}
