@@ -76,6 +76,15 @@ class CsvInputTest {
   }
 
   @Test
+  void aTruncatedGzipCsvIsNamed(@TempDir Path dir) throws Exception {
+    byte[] gz = TestFiles.gzip(rows(0, 2000).getBytes(StandardCharsets.UTF_8));
+    Path f = TestFiles.put(dir.resolve("t.csv.gz"), TestFiles.truncate(gz, gz.length / 2));
+    InputProblem p = assertThrows(InputProblem.class, () -> CsvInput.plan(req(f, 1 << 20), conf, pm));
+    assertEquals(f.toString(), p.file());
+    assertTrue(p.problem().startsWith("truncated or corrupt gzip data"), p.problem());
+  }
+
+  @Test
   void aFileWithoutDataRowsIsAnEmptyInput(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("e.csv");
     Files.writeString(f, "x,y\n\n");
