@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       VerifyCommand.class,
+      ShardCommand.class,
     })
 public final class Main implements Runnable {
 

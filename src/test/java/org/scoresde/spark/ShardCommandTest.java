@@ -1,0 +1,239 @@
+package org.scoresde.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.cli.Main;
+import org.scoresde.data.Manifest;
+import org.scoresde.data.TestFiles;
+
+/**
+ * {@code score-sde shard} end to end through {@link Main#execute}: each bad input gives exit 2, exactly
+ * one {@code error:} line naming the file and the problem, and nothing at the output path.
+ */
+class ShardCommandTest {
+  private static final String FM = ShardFashionMnistTest.DIR;
+  private static SparkSession spark;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() {
+    // the command finds this session and leaves it running
+    spark = SparkSessions.create("shard-cli-test", "local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  record Run(int exit, String out, String err) {
+    List<String> errorLines() {
+      return Arrays.stream(err.split("\\R")).filter(l -> l.startsWith("error:")).toList();
+    }
+  }
+
+  static Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("shard", "--master", "local[2]", "--set", "shard.progress-seconds=0"));
+    all.addAll(List.of(args));
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.execute(all.toArray(String[]::new));
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** Exit 2, one error line holding every fragment, and no output directory or temporary left. */
+  private static void assertRefused(Run r, Path output, String... fragments) throws Exception {
+    assertEquals(2, r.exit(), r.err());
+    List<String> errors = r.errorLines();
+    assertEquals(1, errors.size(), r.err());
+    for (String f : fragments) {
+      assertTrue(errors.get(0).contains(f), "'" + f + "' missing from: " + errors.get(0));
+    }
+    assertTrue(ShardTesting.nothingAt(output), "something was left at " + output);
+  }
+
+  @Test
+  void helpDescribesTheCommand() {
+    Run r = cli("--help");
+    assertEquals(0, r.exit());
+    for (String option : new String[] {"--format", "--input", "--output", "--shards", "--labels", "--split", "--resize", "--overwrite", "--seed"}) {
+      assertTrue(r.out().contains(option), option + " missing from help:\n" + r.out());
+    }
+  }
+
+  @Test
+  void aWrongMagicNumberIsNamed() throws Exception {
+    Path out = tmp.resolve("magic");
+    Run r = cli("--format", "idx", "--input", FM + "train-labels-idx1-ubyte.gz", "--output", out.toString());
+    assertRefused(r, out, FM + "train-labels-idx1-ubyte.gz: wrong magic number 0x00000801, expected 0x00000803");
+  }
+
+  @Test
+  void labelsThatDoNotMatchTheImagesAreNamed() throws Exception {
+    Path out = tmp.resolve("count");
+    Run r = cli("--format", "idx", "--input", FM + "train-images-idx3-ubyte.gz", "--labels", FM + "t10k-labels-idx1-ubyte.gz",
+        "--output", out.toString());
+    assertRefused(r, out, FM + "t10k-labels-idx1-ubyte.gz: holds 10000 labels but", "holds 60000 images");
+  }
+
+  @Test
+  void aTruncatedGzipIsFoundByTheReadTasksAndLeavesNothing() throws Exception {
+    byte[] gz = TestFiles.gzip(TestFiles.idxImages(3000, 8, 8));
+    Path in = TestFiles.put(tmp.resolve("trunc/images.gz"), TestFiles.truncate(gz, 1000));
+    Path out = tmp.resolve("trunc-out");
+    Run r = cli("--format", "idx", "--input", in.toString(), "--output", out.toString(), "--shards", "2");
+    assertRefused(r, out, in + ": truncated or corrupt gzip data");
+  }
+
+  @Test
+  void aTruncatedPlainIdxIsFoundFromItsLength() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("plain/images"), TestFiles.truncate(TestFiles.idxImages(30, 8, 8), 10));
+    Path out = tmp.resolve("plain-out");
+    assertRefused(cli("--format", "idx", "--input", in.toString(), "--output", out.toString()), out,
+        in + ": truncated: 1926 bytes, but its header declares 30 images of 8x8 (1936 bytes)");
+  }
+
+  @Test
+  void aCorruptCifarBatchIsNamed() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("cifar-bad/data_batch_1.bin"), TestFiles.truncate(TestFiles.cifarBatch(0, 4), 1));
+    Path out = tmp.resolve("cifar-bad-out");
+    assertRefused(cli("--format", "cifar10", "--input", in.getParent().toString(), "--output", out.toString()), out,
+        in + ": 12291 bytes is not a whole number of 3073-byte CIFAR-10 records");
+  }
+
+  @Test
+  void mixedImageSizesWithoutResizeAreRefused() throws Exception {
+    Path in = tmp.resolve("mixed");
+    TestFiles.write(TestFiles.grey(0, 8, 8), "png", in.resolve("a.png"));
+    TestFiles.write(TestFiles.grey(1, 9, 8), "png", in.resolve("b.png"));
+    Path out = tmp.resolve("mixed-out");
+    assertRefused(cli("--format", "images", "--input", in.toString(), "--output", out.toString()), out,
+        in.resolve("b.png") + ": is 9x8 (HxW) but", "mixed image sizes; pass --resize HxW");
+    Run ok = cli("--format", "images", "--input", in.toString(), "--output", out.toString(), "--resize", "4x4", "--shards", "2");
+    assertEquals(0, ok.exit(), ok.err());
+    assertTrue(ok.out().startsWith("shard: 2 examples of 4x4x1 uint8 (images) -> 2 shards of 1 rows at " + out), ok.out());
+  }
+
+  @Test
+  void aNonImageFileInTheFolderIsNamed() throws Exception {
+    Path in = tmp.resolve("nonimage");
+    TestFiles.write(TestFiles.grey(0, 8, 8), "png", in.resolve("shirt/a.png"));
+    Files.writeString(in.resolve("shirt/notes.txt"), "hello");
+    Path out = tmp.resolve("nonimage-out");
+    assertRefused(cli("--format", "images", "--input", in.toString(), "--output", out.toString()), out,
+        in.resolve("shirt/notes.txt") + ": not a PNG or JPEG image");
+  }
+
+  @Test
+  void aCorruptImageFoundWhileDecodingLeavesNothing() throws Exception {
+    Path in = tmp.resolve("corrupt-png");
+    for (int i = 0; i < 4; i++) {
+      TestFiles.write(TestFiles.rgb(i, 16, 16), "png", in.resolve("x" + i + ".png"));
+    }
+    Path bad = in.resolve("x2.png");
+    byte[] b = Files.readAllBytes(bad);
+    Files.write(bad, TestFiles.truncate(b, b.length / 3));
+    Path out = tmp.resolve("corrupt-png-out");
+    assertRefused(cli("--format", "images", "--input", in.toString(), "--output", out.toString(), "--shards", "2"), out,
+        bad + ": corrupt or truncated image");
+  }
+
+  @Test
+  void emptyInputsAreRefused() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("empty-folder"));
+    Path out = tmp.resolve("empty-out");
+    assertRefused(cli("--format", "images", "--input", folder.toString(), "--output", out.toString()), out,
+        folder + ": holds no files (empty input)");
+    Path csv = Files.writeString(tmp.resolve("empty.csv"), "");
+    assertRefused(cli("--format", "csv", "--input", csv.toString(), "--output", out.toString()), out,
+        csv + ": holds no data rows (empty input)");
+  }
+
+  @Test
+  void aBadCsvValueIsNamedWithItsLine() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("bad.csv"), "0.5,1\n2,x\n");
+    Path out = tmp.resolve("bad-csv-out");
+    assertRefused(cli("--format", "csv", "--input", csv.toString(), "--output", out.toString()), out,
+        csv + ": line 2: 'x' in column 2 is not a number");
+  }
+
+  @Test
+  void aTruncatedGzipCsvFoundByAPlanningTaskIsNamed() throws Exception {
+    byte[] gz = TestFiles.gzip("1.5,2.5\n".repeat(5000).getBytes(StandardCharsets.UTF_8));
+    Path csv = TestFiles.put(tmp.resolve("trunc-csv/points.csv.gz"), TestFiles.truncate(gz, 20));
+    Path out = tmp.resolve("trunc-csv-out");
+    assertRefused(cli("--format", "csv", "--input", csv.getParent().toString(), "--output", out.toString()), out,
+        csv + ": truncated or corrupt gzip data");
+  }
+
+  @Test
+  void anUnwritableOutputIsRefused() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+    Path out = file.resolve("out");
+    Run r = cli("--format", "idx", "--input", FM + "t10k-images-idx3-ubyte.gz", "--output", out.toString());
+    assertRefused(r, out, "cannot", file.toString());
+  }
+
+  @Test
+  void anExistingOutputIsKeptUnlessOverwriteIsGiven() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("small/data_batch_1.bin"), TestFiles.cifarBatch(0, 6));
+    Path out = tmp.resolve("existing");
+    Run first = cli("--format", "cifar10", "--input", in.toString(), "--output", out.toString(), "--shards", "3", "--split", "train");
+    assertEquals(0, first.exit(), first.err());
+    assertEquals(1, first.out().lines().count(), first.out());
+    assertTrue(first.out().startsWith("shard: 6 examples of 32x32x3 uint8 (cifar10, split train) -> 3 shards of 2 rows at " + out),
+        first.out());
+    String manifest = Files.readString(out.resolve(Manifest.FILE_NAME));
+    Files.writeString(out.resolve("marker"), "keep me");
+
+    Run again = cli("--format", "cifar10", "--input", in.toString(), "--output", out.toString(), "--shards", "2");
+    assertEquals(2, again.exit());
+    assertEquals(List.of("error: output " + out + " already exists; choose another path or pass --overwrite"), again.errorLines());
+    assertEquals(manifest, Files.readString(out.resolve(Manifest.FILE_NAME)));
+    assertTrue(Files.exists(out.resolve("marker")));
+
+    Run over = cli("--format", "cifar10", "--input", in.toString(), "--output", out.toString(), "--shards", "2", "--overwrite");
+    assertEquals(0, over.exit(), over.err());
+    assertTrue(Files.notExists(out.resolve("marker")));
+    Manifest m = Manifest.fromJson(Files.readString(out.resolve(Manifest.FILE_NAME)));
+    assertEquals(2, m.shards());
+    assertEquals(Manifest.fromJson(manifest).checksum(), m.checksum());
+  }
+
+  @Test
+  void optionsThatDoNotFitTheFormatAreRefused() throws Exception {
+    Path out = tmp.resolve("opts");
+    assertRefused(cli("--format", "tiff", "--input", "x", "--output", out.toString()), out, "unknown format 'tiff'");
+    assertRefused(cli("--format", "csv", "--input", "x", "--output", out.toString(), "--resize", "3x3"), out,
+        "--resize applies to --format images only");
+    assertRefused(cli("--format", "images", "--input", "x", "--output", out.toString(), "--resize", "3by3"), out,
+        "--resize needs HEIGHTxWIDTH");
+    assertRefused(cli("--format", "idx", "--input", "x", "--output", out.toString(), "--shards", "0"), out,
+        "--shards must be at least 1");
+    assertRefused(cli("--format", "idx", "--input", tmp.resolve("missing").toString(), "--output", out.toString()), out,
+        tmp.resolve("missing") + ": no such file or folder");
+  }
+}
