@@ -1,0 +1,98 @@
+package org.scoresde.train;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nn.ScoreNetworkConfig;
+import org.scoresde.nn.TimeEmbedding;
+import org.scoresde.sde.Sde;
+
+/**
+ * Denoising score matching in noise-prediction form: for clean data x0, times t and per-example
+ * weights w (drawn by the caller, e.g. by an importance sampler), it draws eps ~ N(0, I), forms
+ * x_t = gamma_t x0 + sigma_t eps and builds the minibatch the score network trains on, whose loss
+ * is mean_i w_i ||eps_i - eps_theta(x_t_i, t_i)||^2.
+ *
+ * <p>Batch layout: features {x_t in the network's input shape ([N, C, H, W] or [N, D]), time
+ * features [N, E]}; labels {eps [N, D], flattened in C, H, W order}; label mask {w [N, 1]}.
+ */
+public final class DenoisingScoreMatching {
+  private final Sde sde;
+  private final ScoreNetworkConfig config;
+  private final TimeEmbedding embedding;
+
+  public DenoisingScoreMatching(Sde sde, ScoreNetworkConfig config) {
+    this.sde = sde;
+    this.config = config;
+    this.embedding = TimeEmbedding.of(config);
+  }
+
+  public Sde sde() {
+    return sde;
+  }
+
+  /** The training minibatch for x0 ([N, C, H, W] or [N, D], already scaled), with noise drawn from {@code seed}. */
+  public MultiDataSet batch(INDArray x0, double[] t, double[] w, long seed) {
+    int n = (int) x0.size(0);
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] eps = new double[n * config.dimension()];
+    for (int i = 0; i < eps.length; i++) {
+      eps[i] = rng.nextGaussian();
+    }
+    return batch(x0, t, w, Nd4j.create(eps, new long[] {n, config.dimension()}, DataType.DOUBLE).castTo(x0.dataType()));
+  }
+
+  /** The training minibatch for x0 with the given noise eps [N, D]. */
+  public MultiDataSet batch(INDArray x0, double[] t, double[] w, INDArray eps) {
+    int n = (int) x0.size(0);
+    int d = config.dimension();
+    if (x0.length() != (long) n * d) {
+      throw new IllegalArgumentException("x0 " + Arrays.toString(x0.shape()) + " does not hold " + n + " examples of dimension " + d);
+    }
+    if (t.length != n || w.length != n || eps.size(0) != n || eps.length() != (long) n * d) {
+      throw new IllegalArgumentException("need one time, one weight and one noise row per example: " + n
+          + " examples, " + t.length + " times, " + w.length + " weights, noise " + Arrays.toString(eps.shape()));
+    }
+    DataType type = x0.dataType();
+    double[] gamma = new double[n];
+    double[] sigma = new double[n];
+    for (int i = 0; i < n; i++) {
+      gamma[i] = sde.meanScale(t[i]);
+      sigma[i] = sde.std(t[i]);
+    }
+    INDArray flat = x0.dup('c').reshape('c', n, d);
+    INDArray noise = eps.castTo(type).reshape('c', n, d);
+    INDArray xt = flat.mulColumnVector(column(gamma, type)).addi(noise.mulColumnVector(column(sigma, type)));
+    INDArray input = config.vector() ? xt : xt.reshape('c', n, config.channels(), config.height(), config.width());
+    INDArray features = embedding.features(t, type);
+    return new MultiDataSet(new INDArray[] {input, features}, new INDArray[] {noise.dup()}, null,
+        new INDArray[] {column(w, type)});
+  }
+
+  /** w_i ||eps_i - eps_theta_i||^2 for every example of a batch built here, under the network (no update); returns [N]. */
+  public static INDArray perExampleLoss(ComputationGraph graph, MultiDataSet batch) {
+    INDArray out = graph.output(false, batch.getFeatures())[0];
+    INDArray eps = batch.getLabels(0);
+    long n = eps.size(0);
+    INDArray diff = eps.castTo(DataType.DOUBLE).sub(out.castTo(DataType.DOUBLE).reshape('c', n, eps.length() / n));
+    INDArray loss = diff.muli(diff).sum(1);
+    INDArray[] masks = batch.getLabelsMaskArrays();
+    if (masks != null && masks[0] != null) {
+      loss.muli(masks[0].castTo(DataType.DOUBLE).reshape(n));
+    }
+    return loss;
+  }
+
+  /** The weighted DSM loss of a batch built here: the mean over examples of w_i ||eps_i - eps_theta_i||^2. */
+  public static double loss(ComputationGraph graph, MultiDataSet batch) {
+    return perExampleLoss(graph, batch).meanNumber().doubleValue();
+  }
+
+  private static INDArray column(double[] values, DataType type) {
+    return Nd4j.create(values, new long[] {values.length, 1}, DataType.DOUBLE).castTo(type);
+  }
+}
