@@ -1,0 +1,34 @@
+package org.scoresde.sampling;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.score.ProbabilityFlow;
+import org.scoresde.score.ScoreModel;
+
+/**
+ * Euler's method in t on the probability-flow ODE dx/dt = a(t) x - g(t)^2 s / 2 (score_sde's
+ * fixed-step ODE sampler): first order, one score evaluation per step, returns x_eps.
+ */
+public record ProbabilityFlowEuler() implements Sampler {
+
+  @Override
+  public String name() {
+    return "ode-euler";
+  }
+
+  @Override
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+    Grids.checkDecreasing(grid);
+    CountingScoreModel counted = new CountingScoreModel(model);
+    ProbabilityFlow flow = new ProbabilityFlow(counted);
+    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
+    INDArray x = xT;
+    for (int i = 0; i + 1 < grid.length; i++) {
+      INDArray t = Grids.times(x, grid[i]);
+      INDArray score = counted.score(x, t);
+      recorder.record(grid[i], x, score);
+      x = flow.drift(x, t, score).muli(grid[i + 1] - grid[i]).addi(x);
+    }
+    recorder.record(grid[grid.length - 1], x, null);
+    return recorder.result(x, counted.calls(), grid);
+  }
+}
