@@ -106,8 +106,12 @@ public final class IdxInput {
     for (String n : names) {
       for (String ext : List.of("", ".gz")) {
         Path p = new Path(dir, n + "-" + stem + ext);
-        if (p.getFileSystem(conf).isFile(p)) {
-          return p.toString();
+        try {
+          if (p.getFileSystem(conf).getFileStatus(p).isFile()) {
+            return p.toString();
+          }
+        } catch (java.io.FileNotFoundException e) {
+          // try the next name
         }
       }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,10 @@ public final class ImageFolderInput {
           + "sub-folders; put every image in a class folder, or none");
     }
     List<String> classes = new ArrayList<>(classNames);
+    Map<String, Integer> classIndex = new HashMap<>();
+    for (String c : classes) {
+      classIndex.put(c, classIndex.size());
+    }
     long total = files.stream().mapToLong(FileStatus::getLen).sum();
     int n = files.size();
     long groups = Math.max(Math.max((total + req.splitBytes() - 1) / req.splitBytes(),
@@ -75,7 +80,7 @@ public final class ImageFolderInput {
         Path p = files.get(i).getPath();
         paths.add(p.toString());
         labels[i - from] = classes.isEmpty() ? Example.UNLABELLED
-            : classes.indexOf(InputFiles.relative(p, rootDepth).get(0));
+            : classIndex.get(InputFiles.relative(p, rootDepth).get(0));
       }
       unsized.add(new Split(paths, labels, from, 0, 0, 0));
     }
