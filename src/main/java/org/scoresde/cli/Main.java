@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       VerifyCommand.class,
       ShardCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      SampleCommand.class,
+      DemoCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -13,9 +13,17 @@ public final class BitsPerDim {
 
   private BitsPerDim() {}
 
-  /** bits/dim of one dequantized draw with model-space log density {@code logp} (nats). */
+  /**
+   * bits/dim of one dequantized draw with model-space log density {@code logp} (nats), where
+   * {@code logJacobian} is log|dy/d(k + u)| per dimension (log(scale / 256) in the notation above).
+   */
+  public static double ofDequantized(double logp, int dimension, double logJacobian) {
+    return (-logp / dimension - logJacobian) / LN2;
+  }
+
+  /** bits/dim of 8-bit data mapped by y = scale * (k + u) / 256 + offset. */
   public static double of8Bit(double logp, int dimension, double scale) {
-    return (-logp / dimension - Math.log(scale) + LOG256) / LN2;
+    return ofDequantized(logp, dimension, Math.log(scale) - LOG256);
   }
 
   /** nats/dim of a continuous example with log density {@code logp}. */

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param high the model-space value of the top of the integer range (dequantized data)
  * @param levels the number of integer levels, e.g. 256 for 8-bit pixels (0 for identity)
  */
-public record DataTransform(String kind, double low, double high, int levels) {
+public record DataTransform(String kind, double low, double high, int levels) implements java.io.Serializable {
   /** Uniformly dequantized integer data, scaled. */
   public static final String DEQUANTIZED = "uniform-dequantized";
   /** Continuous data used as it is. */

@@ -40,7 +40,7 @@ public record ScoreNetworkConfig(
     double dropout,
     Normalization normalization,
     int maxGroups,
-    long seed) {
+    long seed) implements java.io.Serializable {
 
   public ScoreNetworkConfig {
     Objects.requireNonNull(timeEmbedding, "timeEmbedding");

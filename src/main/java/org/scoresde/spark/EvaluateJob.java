@@ -1,0 +1,170 @@
+package org.scoresde.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.scoresde.cli.UserError;
+import org.scoresde.data.Manifest;
+import org.scoresde.data.ShardSchema;
+import org.scoresde.evaluate.NllSummary;
+import org.scoresde.io.AtomicOutput;
+import org.scoresde.model.ModelSource;
+import org.scoresde.sde.Sde;
+import scala.Tuple2;
+
+/**
+ * The evaluate job: the probability-flow negative log-likelihood of every example of a shard
+ * directory, integrated in batches inside each partition; only per-partition summaries reach the
+ * driver, so memory stays flat as the data grows. Writes OUT/nll.json and OUT/per_example/
+ * (Parquet: index, shard, value, nfe), then OUT/_SUCCESS.
+ */
+public final class EvaluateJob {
+  private final String master;
+  private final long seed;
+
+  public EvaluateJob(String master, long seed) {
+    this.master = master;
+    this.seed = seed;
+  }
+
+  /** What to evaluate and how. */
+  public record Request(String model, Sde sde, String data, String out, Long limit, String trace, int probes,
+      double rtol, double atol, double eta, int repeats, int batchSize, boolean overwrite) {}
+
+  public ObjectNode run(Request req) throws IOException {
+    if (req.repeats() < 1) {
+      throw new UserError("--dequant-repeats must be at least 1, got " + req.repeats());
+    }
+    if (req.limit() != null && req.limit() < 1) {
+      throw new UserError("--limit must be at least 1, got " + req.limit());
+    }
+    if (!(req.rtol() > 0 && req.atol() > 0)) {
+      throw new UserError("--rtol and --atol must be positive");
+    }
+    List<String> traces = List.of("exact", "rademacher", "gaussian");
+    if (!traces.contains(req.trace())) {
+      throw new UserError("unknown --trace '" + req.trace() + "': use one of " + traces);
+    }
+    SparkSession spark = SparkSessions.create("evaluate", master);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ShardedData data = ShardReader.read(spark, req.data());
+    Manifest m = data.manifest();
+    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
+    int[] shape = source.shape();
+    if (shape[0] != m.channels() || shape[1] * shape[2] != m.height() * m.width()
+        || (shape[1] != m.height() && shape[1] != 1)) {
+      throw new UserError(String.format("model %s expects data of shape %dx%dx%d (CxHxW) but %s holds %dx%dx%d",
+          req.model(), shape[0], shape[1], shape[2], req.data(), m.channels(), m.height(), m.width()));
+    }
+    boolean discrete = m.isImage();
+    long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
+
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
+      long start = System.nanoTime();
+      Broadcast<ModelSource> model = jsc.broadcast(source);
+      LongAccumulator done = jsc.sc().longAccumulator("examples");
+      DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
+      Dataset<Row> rows = data.rows().withColumn("shard", functions.input_file_name());
+      if (req.limit() != null) {
+        rows = rows.filter(functions.col(ShardSchema.INDEX).lt(req.limit()));
+      }
+      JavaRDD<LikelihoodPartition.Value> values = rows.javaRDD()
+          .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))))
+          .mapPartitions(new LikelihoodPartition(model, seed, req.batchSize(), req.repeats(), req.trace(), req.probes(),
+              req.rtol(), req.atol(), req.eta(), done, sum))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      String unit = discrete ? "bits/dim" : "nats/dim";
+      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "evaluate-progress");
+        t.setDaemon(true);
+        return t;
+      });
+      ticker.scheduleAtFixedRate(() -> {
+        long k = done.value();
+        if (k > 0) {
+          double s = (System.nanoTime() - start) / 1e9;
+          System.err.printf("evaluate: %d/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", k, total,
+              sum.value() / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
+        }
+      }, 5, 5, TimeUnit.SECONDS);
+      NllSummary summary;
+      try {
+        StructType schema = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("index", DataTypes.LongType, false),
+            DataTypes.createStructField("shard", DataTypes.StringType, false),
+            DataTypes.createStructField("value", DataTypes.DoubleType, false),
+            DataTypes.createStructField("nfe", DataTypes.DoubleType, false)));
+        spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.value(), v.nfe())), schema)
+            .write().parquet(new Path(out.temporary(), "per_example").toString());
+        summary = values.aggregate(new NllSummary(), (s, v) -> s.add(v.value(), v.nfe(), v.shard()), NllSummary::merge);
+      } finally {
+        ticker.shutdownNow();
+        values.unpersist(false);
+      }
+      if (summary.count() == 0) {
+        throw new UserError("no examples to evaluate in " + req.data() + (req.limit() != null ? " with --limit " + req.limit() : ""));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      ObjectNode nll = new ObjectMapper().createObjectNode();
+      if (discrete) {
+        nll.put("bits_per_dim", summary.mean());
+        nll.put("nats_per_dim", summary.mean() * Math.log(2));
+      } else {
+        nll.putNull("bits_per_dim");
+        nll.put("nats_per_dim", summary.mean());
+      }
+      nll.put("unit", unit);
+      nll.put("stderr", summary.stderr());
+      nll.putArray("ci95").add(summary.ci95()[0]).add(summary.ci95()[1]);
+      nll.put("std", summary.std());
+      nll.put("n", summary.count());
+      nll.put("nfe_mean", summary.nfeMean());
+      ObjectNode perShard = nll.putObject("per_shard");
+      summary.perShardMeans().forEach(perShard::put);
+      nll.put("solver", "dopri5");
+      nll.put("rtol", req.rtol());
+      nll.put("atol", req.atol());
+      nll.put("eta", req.eta());
+      nll.put("trace_estimator", req.trace());
+      nll.put("probes", req.trace().equals("exact") ? 0 : req.probes());
+      nll.put("dequant_repeats", discrete ? req.repeats() : 0);
+      nll.put("sde", source.sde().name());
+      nll.put("model", req.model());
+      nll.put("data", req.data());
+      nll.put("data_checksum", m.checksum());
+      nll.put("seed", seed);
+      nll.put("seconds", seconds);
+      TrainJob.writeText(out.fileSystem(), new Path(out.temporary(), "nll.json"), nll.toPrettyString() + "\n");
+      out.commit();
+      System.out.printf("evaluate: %d examples, %.4f %s (95%% CI %.4f to %.4f), mean NFE %.0f, %.1f s -> %s%n",
+          summary.count(), summary.mean(), unit, summary.ci95()[0], summary.ci95()[1], summary.nfeMean(), seconds,
+          out.target());
+      return nll;
+    }
+  }
+
+  private static String shardName(String uri) {
+    String name = uri.substring(uri.lastIndexOf('/') + 1);
+    int dot = name.indexOf('.');
+    int dash = name.indexOf('-', name.indexOf('-') + 1);
+    return name.startsWith("part-") && dash > 0 ? name.substring(0, dash) : (dot > 0 ? name.substring(0, dot) : name);
+  }
+}

@@ -1,0 +1,193 @@
+package org.scoresde.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.cli.UserError;
+import org.scoresde.image.ImageGrid;
+import org.scoresde.io.AtomicOutput;
+import org.scoresde.nn.DataTransform;
+import org.scoresde.model.ModelSource;
+import org.scoresde.sampling.SampleResult;
+import org.scoresde.sampling.Sampler;
+import org.scoresde.sampling.SamplerSettings;
+import org.scoresde.sampling.Samplers;
+import org.scoresde.sampling.Schedules;
+import org.scoresde.score.ScoreModel;
+import org.scoresde.sde.Sde;
+import org.scoresde.time.Seeds;
+
+/**
+ * The sample job: N samples generated across executors (each partition its own prior noise and
+ * seed), gathered into OUT/samples.png (images) or OUT/samples.csv (vectors) with OUT/sample.json,
+ * and with trajectories the sampling and denoising strips of the first few samples.
+ */
+public final class SampleJob {
+  private static final int RECORDED = 8;
+  private final String master;
+  private final long seed;
+
+  public SampleJob(String master, long seed) {
+    this.master = master;
+    this.seed = seed;
+  }
+
+  /** What to sample. */
+  public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
+      SamplerSettings samplerSettings, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
+      boolean overwrite) {}
+
+  /** One partition's output: samples, NFE and (partition 0 only) trajectories, as plain arrays. */
+  record Part(float[][] samples, long nfe, List<float[][]> trajectory, List<float[][]> denoised)
+      implements java.io.Serializable {}
+
+  public ObjectNode run(Request req) throws IOException {
+    if (req.n() < 1) {
+      throw new UserError("--n must be at least 1, got " + req.n());
+    }
+    if (req.steps() < 1) {
+      throw new UserError("--steps must be at least 1, got " + req.steps());
+    }
+    if (!Samplers.names().contains(req.sampler())) {
+      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + Samplers.names());
+    }
+    if (!req.schedule().equals("gits") && !Schedules.names().contains(req.schedule())) {
+      throw new UserError("unknown schedule '" + req.schedule() + "': use one of " + Schedules.names() + " or gits");
+    }
+    SparkSession spark = SparkSessions.create("sample", master);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
+    Sde sde = source.sde();
+    int[] shape = source.shape();
+    int d = shape[0] * shape[1] * shape[2];
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
+      long start = System.nanoTime();
+      double[] grid;
+      if (req.schedule().equals("gits")) {
+        grid = gitsGrid(source, req, d);
+      } else {
+        grid = Schedules.byName(req.schedule()).grid(sde, req.steps(), req.eps());
+      }
+      Sampler sampler = Samplers.byName(req.sampler(), req.samplerSettings());
+      int parts = Math.max(1, Math.min(jsc.defaultParallelism() * 2, (req.n() + req.batchSize() - 1) / req.batchSize()));
+      Broadcast<ModelSource> model = jsc.broadcast(source);
+      List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
+      int n = req.n();
+      boolean record = req.trajectory();
+      long runSeed = seed;
+      DataType type = type(source);
+      List<Part> results = jsc.parallelize(ids, parts).map(p -> {
+        int count = n / parts + (p < n % parts ? 1 : 0);
+        if (count == 0) {
+          return new Part(new float[0][], 0, List.of(), List.of());
+        }
+        ScoreModel m = model.value().open();
+        long s = Seeds.seed(runSeed, 0, p);
+        INDArray xT = m.sde().samplePrior(count, m.dimension(), s, type);
+        SampleResult r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 ? Math.min(RECORDED, count) : 0);
+        return new Part(rows(r.samples()), r.nfe(), r.trajectory().stream().map(SampleJob::rows).toList(),
+            r.denoised().stream().map(SampleJob::rows).toList());
+      }).collect();
+      List<float[]> samples = new ArrayList<>();
+      long nfe = 0;
+      for (Part p : results) {
+        samples.addAll(List.of(p.samples()));
+        nfe = Math.max(nfe, p.nfe());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      DataTransform transform = source.transform();
+      var fs = out.fileSystem();
+      boolean image = shape[1] > 1 || shape[0] > 1;
+      if (image) {
+        int cols = (int) Math.ceil(Math.sqrt(samples.size()));
+        writePng(fs, new Path(out.temporary(), "samples.png"), ImageGrid.grid(samples, shape[0], shape[1], shape[2], transform, cols));
+        if (record && !results.get(0).trajectory().isEmpty()) {
+          writePng(fs, new Path(out.temporary(), "trajectory.png"), ImageGrid.strip(results.get(0).trajectory(), shape[0], shape[1], shape[2], transform));
+          writePng(fs, new Path(out.temporary(), "denoising.png"), ImageGrid.strip(results.get(0).denoised(), shape[0], shape[1], shape[2], transform));
+        }
+      } else {
+        StringBuilder csv = new StringBuilder();
+        csv.append(IntStream.range(0, d).mapToObj(j -> "x" + j).collect(Collectors.joining(","))).append('\n');
+        for (float[] row : samples) {
+          for (int j = 0; j < d; j++) {
+            csv.append(j > 0 ? "," : "").append(row[j]);
+          }
+          csv.append('\n');
+        }
+        TrainJob.writeText(fs, new Path(out.temporary(), "samples.csv"), csv.toString());
+        if (record && !results.get(0).trajectory().isEmpty()) {
+          StringBuilder tr = new StringBuilder("step,t,sample,kind," + IntStream.range(0, d).mapToObj(j -> "x" + j)
+              .collect(Collectors.joining(",")) + "\n");
+          for (int k = 0; k < grid.length; k++) {
+            appendTrajectory(tr, k, grid[k], "x", results.get(0).trajectory().get(k));
+            appendTrajectory(tr, k, grid[k], "x0_hat", results.get(0).denoised().get(k));
+          }
+          TrainJob.writeText(fs, new Path(out.temporary(), "trajectory.csv"), tr.toString());
+        }
+      }
+      ObjectNode json = new ObjectMapper().createObjectNode();
+      json.put("sampler", req.sampler());
+      json.put("schedule", req.schedule());
+      json.put("steps", req.steps());
+      json.put("nfe", nfe);
+      json.put("n", samples.size());
+      json.put("seconds", seconds);
+      json.put("model", req.model());
+      json.put("sde", sde.name());
+      json.put("seed", seed);
+      json.put("partitions", parts);
+      ArrayNode g = json.putArray("grid");
+      for (double t : grid) {
+        g.add(t);
+      }
+      TrainJob.writeText(fs, new Path(out.temporary(), "sample.json"), json.toPrettyString() + "\n");
+      out.commit();
+      System.out.printf("sample: %d samples with %s on %s (%d steps, NFE %d) in %.1f s -> %s%n", samples.size(),
+          req.sampler(), req.schedule(), req.steps(), nfe, seconds, out.target());
+      return json;
+    }
+  }
+
+  private double[] gitsGrid(ModelSource source, Request req, int d) {
+    throw new UserError("GITS_PENDING");
+  }
+
+  private static DataType type(ModelSource s) {
+    return s.isMixture() ? DataType.DOUBLE : DataType.FLOAT;
+  }
+
+  private static void appendTrajectory(StringBuilder sb, int k, double t, String kind, float[][] rows) {
+    for (int i = 0; i < rows.length; i++) {
+      sb.append(k).append(',').append(t).append(',').append(i).append(',').append(kind);
+      for (float v : rows[i]) {
+        sb.append(',').append(v);
+      }
+      sb.append('\n');
+    }
+  }
+
+  static float[][] rows(INDArray a) {
+    return a.castTo(DataType.FLOAT).toFloatMatrix();
+  }
+
+  private static void writePng(org.apache.hadoop.fs.FileSystem fs, Path p, java.awt.image.BufferedImage img) throws IOException {
+    try (OutputStream o = fs.create(p, true)) {
+      if (!ImageIO.write(img, "png", o)) {
+        throw new IOException("no PNG writer");
+      }
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package org.scoresde.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.RampSchedule;
+import org.scoresde.cli.Settings;
+import org.scoresde.cli.UserError;
+import org.scoresde.data.Example;
+import org.scoresde.data.Manifest;
+import org.scoresde.data.ShardSchema;
+import org.scoresde.model.HadoopModelFiles;
+import org.scoresde.nn.DataTransform;
+import org.scoresde.nn.ModelMetadata;
+import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.ScoreNetworkConfig;
+import org.scoresde.sde.Sde;
+import org.scoresde.time.TimeSampler;
+import org.scoresde.time.TimeSamplers;
+import org.scoresde.train.Checkpoints;
+import org.scoresde.train.ExponentialMovingAverage;
+import org.scoresde.train.TrainingState;
+import scala.Tuple2;
+
+/**
+ * The train job: denoising score matching on Parquet shards with dl4j-spark's parameter averaging.
+ * Each round, every partition noises its share of the epoch ({@link DsmPartitionBatches}) and the
+ * workers train {@code averaging-frequency} minibatches each before their parameters are averaged;
+ * the driver then folds the averaged weights into the EMA, logs the round and checkpoints.
+ */
+public final class TrainJob {
+  private final Settings settings;
+  private final String master;
+
+  public TrainJob(Settings settings, String master) {
+    this.settings = settings;
+    this.master = master;
+  }
+
+  /** What to train: data, output, budget. */
+  public record Request(String data, String out, Integer epochs, Double minutes, boolean resume, boolean overwrite) {}
+
+  /** Trains and returns the path of the written model file. */
+  public String run(Request req) throws IOException {
+    if (req.resume() && req.overwrite()) {
+      throw new UserError("--resume and --overwrite contradict each other: resume continues the run in " + req.out());
+    }
+    SparkSession spark = SparkSessions.create("train", master);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hadoop = jsc.hadoopConfiguration();
+    ShardedData data = ShardReader.read(spark, req.data());
+    Manifest manifest = data.manifest();
+    Path out = new Path(req.out());
+    FileSystem fs = out.getFileSystem(hadoop);
+    out = fs.makeQualified(out);
+    prepareOutput(fs, out, req);
+
+    long seed = settings.getLong("seed");
+    Sde sde = SdeSettings.sde(settings);
+    ScoreNetworkConfig network = NetworkSettings.network(settings, manifest).withSeed(seed);
+    DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
+    TimeSampler times = TimeSamplers.create(sde, settings.getString("train.time-sampler"),
+        settings.getString("train.weighting"), settings.getDouble("train.eta"));
+    int batch = settings.getInt("train.batch-size");
+    int averaging = settings.getInt("train.averaging-frequency");
+    int workers = settings.getInt("train.workers") > 0 ? settings.getInt("train.workers") : jsc.defaultParallelism();
+    long count = manifest.count();
+    int rounds = (int) Math.max(1, Math.ceil(count / (double) ((long) workers * batch * averaging)));
+    int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : settings.getInt("train.epochs"));
+    double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
+
+    Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
+    ComputationGraph net;
+    ExponentialMovingAverage ema;
+    TrainingState state;
+    Optional<Checkpoints.Restored> restored = req.resume() ? checkpoints.newest() : Optional.empty();
+    if (req.resume() && restored.isEmpty()) {
+      throw new UserError("--resume: " + out + " has no complete checkpoint to resume from");
+    }
+    if (restored.isPresent()) {
+      net = restored.get().network();
+      state = restored.get().state();
+      ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
+      System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
+    } else {
+      net = newNetwork(network);
+      state = TrainingState.start();
+      ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
+    }
+    writeText(fs, new Path(out, "config.conf"), settings.render());
+
+    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+        .batchSizePerWorker(batch)
+        .averagingFrequency(averaging)
+        .workerPrefetchNumBatches(settings.getInt("train.prefetch"))
+        .rddTrainingApproach(approach())
+        .exportDirectory(settings.getString("train.export-dir").isEmpty() ? null : settings.getString("train.export-dir"))
+        .repartionData(Repartition.Never)
+        .rngSeed(seed)
+        .build();
+    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, tm);
+
+    JavaRDD<Example> examples = data.rows().javaRDD().map(ShardSchema::toExample)
+        .mapToPair(e -> new Tuple2<>(e.index(), e))
+        .repartitionAndSortWithinPartitions(new HashPartitioner(workers))
+        .values()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
+        state, rounds, epochs, budgetSeconds);
+    int checkpointEvery = settings.getInt("train.checkpoint-every");
+    long started = System.nanoTime();
+    double priorSeconds = state.seconds();
+    int epoch = state.epoch();
+    int round = state.round();
+    try {
+      while (epoch < epochs) {
+        double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+        if (elapsed >= budgetSeconds) {
+          break;
+        }
+        JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
+            rounds, workers, batch, sde, times, transform, network), false);
+        long roundStart = System.nanoTime();
+        sparkNet.fitMultiDataSet(batches);
+        double loss = sparkNet.getScore();
+        long roundExamples = Math.round(count / (double) rounds);
+        if (!Double.isFinite(loss)) {
+          throw new UserError(String.format("loss became %s in epoch %d round %d; the last good checkpoint is kept in %s "
+              + "(lower train.learning-rate or raise train.warmup, then resume)", loss, epoch, round, checkpoints));
+        }
+        ema.update(sparkNet.getNetwork().params());
+        round++;
+        if (round == rounds) {
+          round = 0;
+          epoch++;
+        }
+        elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+        state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
+        progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
+            sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()));
+        if (state.rounds() % checkpointEvery == 0) {
+          checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
+        }
+      }
+      checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
+      ModelMetadata meta = ModelMetadata.of(sde, transform, network, settings.render(), manifest.checksum());
+      Path model = new Path(out, "model.zip");
+      ComputationGraph averaged = sparkNet.getNetwork().clone();
+      averaged.setParams(ema.parameters());
+      HadoopModelFiles.save(fs, model, averaged, meta, false);
+      fs.create(new Path(out, "_SUCCESS"), true).close();
+      progress.finish(state);
+      return model.toString();
+    } finally {
+      examples.unpersist(false);
+      tm.deleteTempFiles(jsc);
+    }
+  }
+
+  private ComputationGraph newNetwork(ScoreNetworkConfig network) {
+    double lr = settings.getDouble("train.learning-rate");
+    int warmup = settings.getInt("train.warmup");
+    Adam adam = new Adam(warmup > 0 ? new RampSchedule(new FixedSchedule(lr), warmup) : new FixedSchedule(lr));
+    ScoreNetworkBuilder builder = new ScoreNetworkBuilder(network);
+    var conf = builder.training(adam, DataType.FLOAT);
+    double clip = settings.getDouble("train.grad-clip");
+    if (clip > 0) {
+      for (var v : conf.getVertices().values()) {
+        if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer bl) {
+          bl.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
+          bl.setGradientNormalizationThreshold(clip);
+        }
+      }
+    }
+    ComputationGraph graph = new ComputationGraph(conf);
+    graph.init();
+    return ScoreNetworkBuilder.prepared(graph);
+  }
+
+  private static double currentLearningRate(ComputationGraph net) {
+    var layer = net.getLayers()[0].conf().getLayer();
+    if (layer instanceof BaseLayer bl && bl.getIUpdater() instanceof Adam a) {
+      return a.getLearningRateSchedule() != null
+          ? a.getLearningRateSchedule().valueAt(net.getIterationCount(), net.getEpochCount()) : a.getLearningRate();
+    }
+    return Double.NaN;
+  }
+
+  private RDDTrainingApproach approach() {
+    String a = settings.getString("train.approach");
+    switch (a) {
+      case "direct":
+        return RDDTrainingApproach.Direct;
+      case "export":
+        return RDDTrainingApproach.Export;
+      default:
+        throw new UserError("train.approach must be direct or export, got '" + a + "'");
+    }
+  }
+
+  private static void prepareOutput(FileSystem fs, Path out, Request req) throws IOException {
+    if (fs.exists(out)) {
+      if (req.resume()) {
+        return;
+      }
+      if (!req.overwrite()) {
+        throw new UserError("output " + req.out() + " already exists; pass --resume to continue it or --overwrite to replace it");
+      }
+      fs.delete(out, true);
+    } else if (req.resume()) {
+      throw new UserError("--resume: " + req.out() + " does not exist");
+    }
+    try {
+      if (!fs.mkdirs(out)) {
+        throw new UserError("cannot create output " + req.out());
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot create output " + req.out() + ": " + e.getMessage());
+    }
+  }
+
+  static void writeText(FileSystem fs, Path p, String text) throws IOException {
+    try (OutputStream o = fs.create(p, true)) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

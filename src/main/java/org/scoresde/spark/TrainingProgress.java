@@ -1,0 +1,89 @@
+package org.scoresde.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.scoresde.train.TrainingState;
+
+/**
+ * Reports a training run as it goes: one JSON object per averaging round in metrics.jsonl
+ * (rewritten whole each round, so it works on filesystems without append) and one console line
+ * with the loss, throughput and the ETA of the epoch or time budget.
+ */
+final class TrainingProgress {
+  private final ObjectMapper json = new ObjectMapper();
+  private final FileSystem fs;
+  private final Path file;
+  private final List<String> lines = new ArrayList<>();
+  private final int roundsPerEpoch;
+  private final int epochs;
+  private final double budgetSeconds;
+  private final long startRounds;
+  private final double startSeconds;
+
+  TrainingProgress(FileSystem fs, Path file, boolean resumed, TrainingState start, int roundsPerEpoch, int epochs,
+      double budgetSeconds) throws IOException {
+    this.fs = fs;
+    this.file = file;
+    this.roundsPerEpoch = roundsPerEpoch;
+    this.epochs = epochs;
+    this.budgetSeconds = budgetSeconds;
+    this.startRounds = start.rounds();
+    this.startSeconds = start.seconds();
+    if (resumed && fs.exists(file)) {
+      try (InputStream in = fs.open(file)) {
+        for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          if (l.isBlank()) {
+            continue;
+          }
+          if (json.readTree(l).get("round_index").asLong() <= start.rounds()) {
+            lines.add(l);
+          }
+        }
+      }
+    }
+  }
+
+  void round(TrainingState s, double loss, double roundSeconds, long roundExamples, double lr) throws IOException {
+    ObjectNode o = json.createObjectNode();
+    o.put("epoch", s.round() == 0 ? s.epoch() - 1 : s.epoch());
+    o.put("round", s.round() == 0 ? roundsPerEpoch - 1 : s.round() - 1);
+    o.put("round_index", s.rounds());
+    o.put("examples", s.examples());
+    o.put("loss", loss);
+    o.put("lr", lr);
+    o.put("seconds", s.seconds());
+    o.put("round_seconds", roundSeconds);
+    o.put("examples_per_second", roundExamples / roundSeconds);
+    lines.add(o.toString());
+    TrainJob.writeText(fs, file, String.join("\n", lines) + "\n");
+    double perRound = (s.seconds() - startSeconds) / Math.max(1, s.rounds() - startRounds);
+    double eta;
+    if (Double.isFinite(budgetSeconds)) {
+      eta = Math.max(0, budgetSeconds - s.seconds());
+    } else {
+      long left = (long) epochs * roundsPerEpoch - ((long) s.epoch() * roundsPerEpoch + s.round());
+      eta = left * perRound;
+    }
+    System.err.printf("train: epoch %d round %d/%d loss %.4f  %.0f examples/s  %s elapsed  ETA %s%n",
+        o.get("epoch").asInt(), o.get("round").asInt() + 1, roundsPerEpoch, loss, roundExamples / roundSeconds,
+        duration(s.seconds()), duration(eta));
+  }
+
+  void finish(TrainingState s) {
+    System.out.printf("train: %d rounds, %d examples, %s; model at %s%n", s.rounds(), s.examples(),
+        duration(s.seconds()), new Path(file.getParent(), "model.zip"));
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+}
