@@ -27,8 +27,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.schedule.FixedSchedule;
-import org.nd4j.linalg.schedule.RampSchedule;
 import org.scoresde.cli.Settings;
 import org.scoresde.cli.UserError;
 import org.scoresde.data.Example;
@@ -45,6 +43,7 @@ import org.scoresde.time.TimeSamplers;
 import org.scoresde.train.Checkpoints;
 import org.scoresde.train.ExponentialMovingAverage;
 import org.scoresde.train.TrainingState;
+import org.scoresde.train.WarmupSchedule;
 import scala.Tuple2;
 
 /**
@@ -186,7 +185,7 @@ public final class TrainJob {
   private ComputationGraph newNetwork(ScoreNetworkConfig network) {
     double lr = settings.getDouble("train.learning-rate");
     int warmup = settings.getInt("train.warmup");
-    Adam adam = new Adam(warmup > 0 ? new RampSchedule(new FixedSchedule(lr), warmup) : new FixedSchedule(lr));
+    Adam adam = new Adam(new WarmupSchedule(lr, warmup));
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(network);
     var conf = builder.training(adam, DataType.FLOAT);
     double clip = settings.getDouble("train.grad-clip");
