@@ -2,6 +2,8 @@ package org.scoresde.sampling;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -66,21 +68,32 @@ public final class GitsSchedule implements TimeSchedule {
     List<INDArray> x0s = run.denoised();
     int m = tau.length - 1;
     long batch = noise.size(0);
+    long width = noise.length();
+    INDArray path = Nd4j.createUninitialized(noise.dataType(), m + 1, width);
+    for (int j = 0; j <= m; j++) {
+      path.putRow(j, xs.get(j).dup('c').reshape(1, width));
+    }
     double[][] c = new double[m + 1][m + 1];
     for (double[] row : c) {
       java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
     }
     for (int i = 0; i < m; i++) {
-      double gi = sde.meanScale(tau[i]);
-      double si = sde.std(tau[i]);
-      INDArray x0 = x0s.get(i);
-      INDArray eps0 = xs.get(i).sub(x0.mul(gi)).divi(si);
+      int count = m - i;
+      INDArray gammas = Nd4j.createUninitialized(noise.dataType(), count, 1);
+      INDArray sigmas = Nd4j.createUninitialized(noise.dataType(), count, 1);
       for (int j = i + 1; j <= m; j++) {
-        double gj = sde.meanScale(tau[j]);
-        double sj = sde.std(tau[j]);
-        INDArray err = x0.mul(gj).addi(eps0.mul(sj)).subi(xs.get(j));
-        double sq = err.norm2Number().doubleValue();
-        c[i][j] = sq * sq / batch / (gj * gj + sj * sj);
+        gammas.putScalar(j - i - 1, 0, sde.meanScale(tau[j]));
+        sigmas.putScalar(j - i - 1, 0, sde.std(tau[j]));
+      }
+      INDArray x0 = x0s.get(i).dup('c');
+      INDArray eps0 = xs.get(i).sub(x0.mul(sde.meanScale(tau[i]))).divi(sde.std(tau[i]));
+      INDArray jumps = gammas.mmul(x0.reshape(1, width)).addi(sigmas.mmul(eps0.reshape(1, width)));
+      INDArray err = jumps.subi(path.get(NDArrayIndex.interval(i + 1, m + 1), NDArrayIndex.all()));
+      INDArray sq = err.muli(err).sum(1);
+      for (int j = i + 1; j <= m; j++) {
+        double g = gammas.getDouble(j - i - 1, 0);
+        double sd = sigmas.getDouble(j - i - 1, 0);
+        c[i][j] = sq.getDouble(j - i - 1) / batch / (g * g + sd * sd);
       }
     }
     return c;
