@@ -7,7 +7,8 @@ import org.scoresde.score.ScoreModel;
  * Song et al.'s predictor-corrector sampler: at each grid time t_i (i < K) the corrector moves x
  * towards p_{t_i}, then the predictor steps to t_{i+1}. It returns the mean of the last predictor
  * step, as score_sde does ("noise removal"): the last step adds no noise. Without a corrector it
- * is the plain predictor chain.
+ * is the plain predictor chain. Recorded states are those on arrival at each grid time, before
+ * the corrector moves them.
  */
 public final class PredictorCorrector implements Sampler {
   private static final long serialVersionUID = 1L;

@@ -1,13 +1,13 @@
 package org.scoresde.sampling;
 
-import java.io.Serializable;
 import org.scoresde.sde.Sde;
 
 /**
  * Where a fixed-step sampler evaluates the score: steps + 1 strictly decreasing times from the
- * SDE's horizon T down to eps, both endpoints exact. The spacing decides where the error goes.
+ * SDE's horizon T down to eps, both endpoints exact. The spacing decides where the error goes. Grids are computed
+ * on the driver and shipped as double[].
  */
-public interface TimeSchedule extends Serializable {
+public interface TimeSchedule {
 
   /** The name used in configuration: {@code uniform}, {@code edm}, {@code logsnr}, {@code gits}. */
   String name();
