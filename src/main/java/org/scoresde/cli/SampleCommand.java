@@ -68,7 +68,7 @@ public final class SampleCommand implements Callable<Integer> {
         sampler != null ? sampler : s.getString("sample.sampler"),
         steps != null ? steps : s.getInt("sample.steps"),
         schedule != null ? schedule : s.getString("sample.schedule"),
-        s.getDouble("sample.eps"), settings, s.getInt("sample.gits-teacher-steps"), out, trajectory,
+        s.getDouble("sample.eps"), settings, s.getDouble("sample.ode-tolerance"), s.getInt("sample.gits-teacher-steps"), out, trajectory,
         s.getInt("sample.batch-size"), overwrite);
     new SampleJob(common.master(), s.getLong("seed")).run(req);
     return 0;

@@ -21,6 +21,8 @@ import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.model.ModelSource;
+import org.scoresde.sampling.Dopri5Sampler;
+import org.scoresde.sampling.GitsSchedule;
 import org.scoresde.sampling.SampleResult;
 import org.scoresde.sampling.Sampler;
 import org.scoresde.sampling.SamplerSettings;
@@ -47,7 +49,7 @@ public final class SampleJob {
 
   /** What to sample. */
   public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
-      SamplerSettings samplerSettings, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
+      SamplerSettings samplerSettings, double odeTolerance, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
       boolean overwrite) {}
 
   /** One partition's output: samples, NFE and (partition 0 only) trajectories, as plain arrays. */
@@ -61,8 +63,8 @@ public final class SampleJob {
     if (req.steps() < 1) {
       throw new UserError("--steps must be at least 1, got " + req.steps());
     }
-    if (!Samplers.names().contains(req.sampler())) {
-      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + Samplers.names());
+    if (!req.sampler().equals("dopri5") && !Samplers.names().contains(req.sampler())) {
+      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + Samplers.names() + " or dopri5");
     }
     if (!req.schedule().equals("gits") && !Schedules.names().contains(req.schedule())) {
       throw new UserError("unknown schedule '" + req.schedule() + "': use one of " + Schedules.names() + " or gits");
@@ -81,7 +83,8 @@ public final class SampleJob {
       } else {
         grid = Schedules.byName(req.schedule()).grid(sde, req.steps(), req.eps());
       }
-      Sampler sampler = Samplers.byName(req.sampler(), req.samplerSettings());
+      Sampler sampler = req.sampler().equals("dopri5") ? new Dopri5Sampler(req.odeTolerance(), req.odeTolerance())
+          : Samplers.byName(req.sampler(), req.samplerSettings());
       int parts = Math.max(1, Math.min(jsc.defaultParallelism() * 2, (req.n() + req.batchSize() - 1) / req.batchSize()));
       Broadcast<ModelSource> model = jsc.broadcast(source);
       List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
@@ -149,6 +152,10 @@ public final class SampleJob {
       json.put("sde", sde.name());
       json.put("seed", seed);
       json.put("partitions", parts);
+      if (req.sampler().equals("dopri5")) {
+        json.put("rtol", req.odeTolerance());
+        json.put("atol", req.odeTolerance());
+      }
       ArrayNode g = json.putArray("grid");
       for (double t : grid) {
         g.add(t);
@@ -162,7 +169,9 @@ public final class SampleJob {
   }
 
   private double[] gitsGrid(ModelSource source, Request req, int d) {
-    throw new UserError("GITS_PENDING");
+    ScoreModel model = source.open();
+    INDArray noise = source.sde().samplePrior(Math.min(req.n(), 64), d, Seeds.seed(seed, -1, 0), type(source));
+    return new GitsSchedule(model, noise, req.gitsTeacherSteps()).grid(source.sde(), req.steps(), req.eps());
   }
 
   private static DataType type(ModelSource s) {
