@@ -10,6 +10,7 @@ public final class VerifySuite {
   public static List<VerifyCheck> checks(Settings settings) {
     return List.of(new SdeChecks(), new TimeChecks(), new ScoreChecks(),
         new LikelihoodChecks(settings.getInt("verify.likelihood-examples")),
-        new SamplerChecks(settings.getInt("verify.samples")));
+        new SamplerChecks(settings.getInt("verify.samples")),
+        new org.scoresde.fp.FokkerPlanckChecks());
   }
 }
