@@ -1,0 +1,147 @@
+package org.scoresde.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.cli.Main;
+import org.scoresde.likelihood.ProbabilityFlowLikelihood;
+import org.scoresde.score.GaussianMixture;
+import org.scoresde.score.GaussianMixtureScore;
+import org.scoresde.sde.VpSde;
+
+/**
+ * The evaluate and sample jobs end to end on local Spark with an exact mixture model: data drawn
+ * from a random mixture is sharded from CSV, evaluated with the exact trace, and compared with the
+ * mixture's exact log density; every sampler's samples are compared with the mixture's moments.
+ */
+class GmmJobsTest {
+  @TempDir static Path dir;
+  static GaussianMixture mixture;
+  static INDArray points;
+
+  @BeforeAll
+  static void shardMixtureData() throws Exception {
+    mixture = GaussianMixture.random(3, 2, new Random(11));
+    Files.writeString(dir.resolve("gmm.json"), mixture.toJson());
+    points = mixture.sample(300, 5L, DataType.DOUBLE);
+    StringBuilder csv = new StringBuilder();
+    for (double[] row : points.toDoubleMatrix()) {
+      csv.append(row[0]).append(',').append(row[1]).append('\n');
+    }
+    Files.writeString(dir.resolve("points.csv"), csv.toString());
+    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
+        dir.resolve("points.csv").toString(), "--output", dir.resolve("shards").toString(), "--shards", "3"));
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkSessions.create("test", "local[2]").stop();
+  }
+
+  @Test
+  void evaluateWithExactTraceMatchesTheExactMeanLogDensity() throws Exception {
+    Path out = dir.resolve("eval");
+    assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", "gmm:" + dir.resolve("gmm.json"),
+        "--sde", "vp", "--data", dir.resolve("shards").toString(), "--out", out.toString(), "--trace", "exact"));
+    JsonNode nll = new ObjectMapper().readTree(Files.readString(out.resolve("nll.json")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    assertEquals(300, nll.get("n").asLong());
+    assertTrue(nll.get("bits_per_dim").isNull());
+    assertEquals(3, nll.get("per_shard").size());
+    GaussianMixtureScore exact = new GaussianMixtureScore(mixture, new VpSde());
+    double meanNll = -exact.logDensity(points, Nd4j.valueArrayOf(300, ProbabilityFlowLikelihood.DEFAULT_ETA)
+        .castTo(DataType.DOUBLE)).meanNumber().doubleValue() / 2;
+    // integration error is ~1e-5 nats/dim (verify); the prior mismatch averages to KL(p_T || N(0,I)) ~ 1e-4
+    assertEquals(meanNll, nll.get("nats_per_dim").asDouble(), 1e-3);
+    double[] ci = {nll.get("ci95").get(0).asDouble(), nll.get("ci95").get(1).asDouble()};
+    assertTrue(ci[0] < nll.get("nats_per_dim").asDouble() && nll.get("nats_per_dim").asDouble() < ci[1]);
+  }
+
+  @Test
+  void everySamplerReproducesTheMixtureMean() throws Exception {
+    double[] mean = points.mean(0).toDoubleVector();
+    INDArray big = mixture.sample(4000, 9L, DataType.DOUBLE);
+    double[] trueMean = big.mean(0).toDoubleVector();
+    double[] sd = big.std(0).toDoubleVector();
+    for (String sampler : List.of("euler-maruyama", "pc", "ode-euler", "heun", "dopri5", "dpm-solver", "ddim")) {
+      Path out = dir.resolve("samples-" + sampler);
+      int steps = sampler.equals("dpm-solver") ? 20 : sampler.equals("heun") ? 40 : 200;
+      assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", "gmm:" + dir.resolve("gmm.json"),
+          "--sde", "vp", "--sampler", sampler, "--steps", String.valueOf(steps), "--schedule", "uniform",
+          "--n", "600", "--out", out.toString()), sampler);
+      List<String> lines = Files.readAllLines(out.resolve("samples.csv"));
+      assertEquals(601, lines.size(), sampler);
+      double[] m = new double[2];
+      for (String l : lines.subList(1, lines.size())) {
+        String[] f = l.split(",");
+        m[0] += Double.parseDouble(f[0]) / 600;
+        m[1] += Double.parseDouble(f[1]) / 600;
+      }
+      for (int j = 0; j < 2; j++) {
+        // 600 samples: the mean's standard error is sd / sqrt(600); allow 5 of them
+        assertEquals(trueMean[j], m[j], 5 * sd[j] / Math.sqrt(600), sampler + " dimension " + j);
+      }
+      JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("sample.json")));
+      assertEquals(sampler, meta.get("sampler").asText());
+      assertTrue(meta.get("nfe").asLong() > 0);
+    }
+    assertFalse(mean.length == 0);
+  }
+
+  @Test
+  void badInputGetsOneErrorLineAndNoOutput() throws Exception {
+    String gmm = "gmm:" + dir.resolve("gmm.json");
+    String data = dir.resolve("shards").toString();
+    assertBad("missing --sde", "evaluate", "--model", gmm, "--data", data, "--out", dir.resolve("bad1").toString());
+    assertBad("unknown sampler", "sample", "--model", gmm, "--sde", "vp", "--sampler", "nope", "--out", dir.resolve("bad2").toString());
+    assertBad("steps < 1", "sample", "--model", gmm, "--sde", "vp", "--steps", "0", "--out", dir.resolve("bad3").toString());
+    assertBad("unknown schedule", "sample", "--model", gmm, "--sde", "vp", "--schedule", "nope", "--out", dir.resolve("bad4").toString());
+    Files.writeString(dir.resolve("notamodel.zip"), "hello");
+    assertBad("not a model", "evaluate", "--model", dir.resolve("notamodel.zip").toString(), "--data", data,
+        "--out", dir.resolve("bad5").toString());
+    GaussianMixture tenD = GaussianMixture.random(2, 10, new Random(3));
+    Files.writeString(dir.resolve("gmm10.json"), tenD.toJson());
+    assertBad("shape mismatch", "evaluate", "--model", "gmm:" + dir.resolve("gmm10.json"), "--sde", "vp", "--data", data,
+        "--out", dir.resolve("bad6").toString());
+    for (int i = 1; i <= 6; i++) {
+      assertFalse(Files.exists(dir.resolve("bad" + i)), "bad" + i + " was written");
+    }
+  }
+
+  private static void assertBad(String what, String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      String[] full = new String[args.length + 2];
+      System.arraycopy(args, 0, full, 0, args.length);
+      full[args.length] = "--master";
+      full[args.length + 1] = "local[2]";
+      rc = Main.execute(full);
+    } finally {
+      System.setErr(old);
+    }
+    String err = buf.toString(StandardCharsets.UTF_8);
+    long errors = err.lines().filter(l -> l.startsWith("error: ")).count();
+    assertEquals(2, rc, what + ": " + err);
+    assertEquals(1, errors, what + ": " + err);
+  }
+}
