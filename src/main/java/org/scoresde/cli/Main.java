@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       VerifyCommand.class,
+      ReportCommand.class,
     })
 public final class Main implements Runnable {
 
