@@ -134,7 +134,8 @@ public final class ReportBuilder {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("averaging rounds", Numbers.count((long) m.rounds().size())));
     if (last.epoch() >= 0) {
-      rows.add(List.of("epochs (last epoch index)", String.valueOf(last.epoch())));
+      rows.add(List.of("epochs", (last.epoch() + 1) + " (last round: epoch " + last.epoch() + ", round " + last.round()
+          + ", counting from 0)"));
     }
     rows.add(List.of("examples seen", Numbers.count(m.examples())));
     rows.add(List.of("first loss", Numbers.sig(m.rounds().get(0).loss())));

@@ -69,7 +69,7 @@ public final class RunReader {
         .map(s -> s.strip().split("\\s+")[0]).filter(s -> !s.isEmpty());
     Optional<TrainingMetrics> metrics = readText(fs, new Path(run, "metrics.jsonl"))
         .map(t -> TrainingMetrics.parse(t, paths.run() + "/metrics.jsonl"));
-    metrics.map(TrainingMetrics::note).filter(n -> n != null).ifPresent(notes::add);
+    metrics.map(TrainingMetrics::note).ifPresent(notes::add);
 
     Optional<Evaluation> evaluation = Optional.empty();
     Optional<PerExampleValues> perExample = Optional.empty();
