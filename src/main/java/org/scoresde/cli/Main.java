@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       SampleCommand.class,
       DemoCommand.class,
+      ReportCommand.class,
     })
 public final class Main implements Runnable {
 

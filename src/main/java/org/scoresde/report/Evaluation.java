@@ -1,0 +1,66 @@
+package org.scoresde.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.scoresde.cli.UserError;
+
+/**
+ * What {@code evaluate} wrote to nll.json: the negative log-likelihood per dimension (bits/dim for
+ * images, nats/dim for vectors), its standard error and 95% interval, the number of examples, the
+ * mean number of score evaluations, and how the probability-flow ODE was solved.
+ */
+public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, double ciLo, double ciHi, long n,
+    double nfeMean, Map<String, Double> perShard, String solver, double rtol, double atol, String traceEstimator,
+    long dequantRepeats, double seconds, String unit) {
+
+  public Evaluation {
+    perShard = Map.copyOf(perShard);
+  }
+
+  /** Parses nll.json's text; {@code source} names it in error messages. */
+  public static Evaluation parse(String text, String source) {
+    JsonNode o = Json.object(Json.parse(text, source), source);
+    double bpd = Json.number(o, "bits_per_dim", source);
+    double npd = Json.number(o, "nats_per_dim", source);
+    if (Double.isNaN(bpd) && Double.isNaN(npd)) {
+      throw new UserError(source + " has neither 'bits_per_dim' nor 'nats_per_dim'; is it the nll.json that evaluate wrote?");
+    }
+    double lo = Double.NaN;
+    double hi = Double.NaN;
+    JsonNode ci = o.get("ci95");
+    if (ci != null && !ci.isNull()) {
+      if (!ci.isArray() || ci.size() != 2) {
+        throw new UserError(source + ": 'ci95' must be [lo, hi], found " + ci);
+      }
+      lo = ci.get(0).asDouble(Double.NaN);
+      hi = ci.get(1).asDouble(Double.NaN);
+    }
+    Map<String, Double> shards = new LinkedHashMap<>();
+    JsonNode ps = o.get("per_shard");
+    if (ps != null && ps.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        shards.put(e.getKey(), Json.number(ps, e.getKey(), source + " per_shard"));
+      }
+    }
+    String unit = Json.text(o, "unit");
+    boolean bits = unit == null ? !Double.isNaN(bpd) : unit.startsWith("bits");
+    if (bits && Double.isNaN(bpd)) {
+      bits = false;
+    } else if (!bits && Double.isNaN(npd)) {
+      bits = true;
+    }
+    unit = bits ? "bits/dim" : "nats/dim";
+    return new Evaluation(bpd, npd, Json.number(o, "stderr", source), lo, hi, Json.integer(o, "n", -1, source),
+        Json.number(o, "nfe_mean", source), shards, Json.text(o, "solver"), Json.number(o, "rtol", source),
+        Json.number(o, "atol", source), Json.text(o, "trace_estimator"), Json.integer(o, "dequant_repeats", -1, source),
+        Json.number(o, "seconds", source), unit);
+  }
+
+  /** The headline value in {@link #unit()}: bits/dim when reported, else nats/dim. */
+  public double value() {
+    return unit.equals("bits/dim") ? bitsPerDim : natsPerDim;
+  }
+}

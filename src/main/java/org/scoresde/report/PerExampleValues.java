@@ -1,0 +1,59 @@
+package org.scoresde.report;
+
+import java.util.Arrays;
+
+/**
+ * The per-example results of an evaluation: each example's negative log-likelihood per dimension
+ * (already averaged over its dequantization draws) and the mean number of score evaluations its
+ * ODE solves took (NaN when not recorded).
+ */
+public final class PerExampleValues {
+  private final double[] values;
+  private final double[] nfe;
+
+  public PerExampleValues(double[] values, double[] nfe) {
+    if (values.length != nfe.length) {
+      throw new IllegalArgumentException("values and nfe differ in length: " + values.length + " vs " + nfe.length);
+    }
+    this.values = values.clone();
+    this.nfe = nfe.clone();
+  }
+
+  public int size() {
+    return values.length;
+  }
+
+  public double[] values() {
+    return values.clone();
+  }
+
+  public double[] nfe() {
+    return nfe.clone();
+  }
+
+  public double mean() {
+    return Arrays.stream(values).average().orElse(Double.NaN);
+  }
+
+  /** The q-quantile of the values (linear interpolation between order statistics). */
+  public double quantile(double q) {
+    return quantile(values, q);
+  }
+
+  /** The q-quantile of the recorded NFEs, NaN when none was recorded. */
+  public double nfeQuantile(double q) {
+    return quantile(Arrays.stream(nfe).filter(Double::isFinite).toArray(), q);
+  }
+
+  static double quantile(double[] xs, double q) {
+    if (xs.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+  }
+}

@@ -1,0 +1,247 @@
+package org.scoresde.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.cli.Main;
+
+class ReportCommandTest {
+  private static final Pattern IMG = Pattern.compile(
+      "<img src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\" alt=\"[^\"]*\" data-file=\"([^\"]+)\"");
+  private static final Pattern MD_IMG = Pattern.compile("!\\[[^\\]]*\\]\\(([^)]+)\\)");
+  private static final List<String> SECTIONS = List.of("summary", "training", "evaluation", "samples", "time",
+      "configuration", "files");
+
+  @TempDir Path tmp;
+
+  /** Runs the launcher and returns {exit code, stdout, stderr}. */
+  static Object[] run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      rc = Main.execute(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new Object[] {rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+  }
+
+  /** The embedded images of a page, by their data-file name, decoded from base64. */
+  static Map<String, byte[]> embedded(String html) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    Matcher m = IMG.matcher(html);
+    while (m.find()) {
+      out.put(m.group(2), Base64.getDecoder().decode(m.group(1)));
+    }
+    return out;
+  }
+
+  static BufferedImage image(byte[] png) throws IOException {
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+    assertNotNull(img, "not a decodable image");
+    return img;
+  }
+
+  @Test
+  void fullRunHasEverySectionAndItsImagesDecode() throws Exception {
+    Path dir = tmp.resolve("run1");
+    FakeRun.full(dir);
+    Object[] r = run("report", "--run", dir.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    String html = FakeRun.text(dir.resolve("report.html"));
+    String md = FakeRun.text(dir.resolve("report.md"));
+    for (String id : SECTIONS) {
+      assertTrue(html.contains("<section id=\"" + id + "\">"), id);
+    }
+    for (String h : List.of("## Summary", "## Training", "## Evaluation", "## Samples", "## Time and throughput",
+        "## Configuration", "## Files")) {
+      assertTrue(md.contains("\n" + h + "\n"), h);
+    }
+    // the headline: mean ± half-width of the 95% interval from nll.json, 1.959964 * 0.01 = 0.0196
+    String headline = "3.4120 ± 0.0196 (95% CI 3.3924 – 3.4316)";
+    assertTrue(html.contains(headline), html.substring(0, 3000));
+    assertTrue(md.contains(headline));
+    assertTrue(html.contains("<td>400</td>"), "n");
+    assertTrue(html.contains("<td>146.5</td>"), "NFE mean");
+    // 30 rounds of 640 examples in 75 s: 256 examples/s overall, 1 min 15 s of training
+    assertTrue(html.contains("<td>256 examples/s</td>"), "throughput");
+    assertTrue(html.contains("<td>1 min 15 s</td>"), "training time");
+    assertTrue(html.contains("dpm-solver") && html.contains("31.40"), "sample set row with its FID");
+    assertTrue(html.contains("sde.name") && html.contains("beta-max = 20.0"), "configuration");
+    assertTrue(html.contains("sha256 ab12cd34") && html.contains("12.1 KiB"), "model file");
+
+    Map<String, byte[]> imgs = embedded(html);
+    assertEquals(Set.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png", "samples-dpm-20.png",
+        "trajectory-dpm-20.png"), imgs.keySet());
+    for (String plot : List.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png")) {
+      BufferedImage img = image(imgs.get(plot));
+      assertEquals(ReportPlots.WIDTH, img.getWidth(), plot);
+      assertEquals(ReportPlots.HEIGHT, img.getHeight(), plot);
+    }
+    assertArrayEquals(Files.readAllBytes(dir.resolve("samples/dpm-20/samples.png")), imgs.get("samples-dpm-20.png"),
+        "the sample grid is embedded unchanged");
+    assertEquals(224, image(imgs.get("samples-dpm-20.png")).getWidth());
+    BufferedImage strip = image(imgs.get("trajectory-dpm-20.png"));
+    assertEquals(280, strip.getWidth());
+    assertEquals(28, strip.getHeight());
+
+    Set<String> files = new TreeSet<>();
+    try (Stream<Path> s = Files.list(dir.resolve("report"))) {
+      s.forEach(p -> files.add(p.getFileName().toString()));
+    }
+    assertEquals(new TreeSet<>(imgs.keySet()), files, "report/ holds exactly the embedded images");
+    for (String f : files) {
+      assertArrayEquals(Files.readAllBytes(dir.resolve("report").resolve(f)), imgs.get(f), f);
+    }
+    Matcher m = MD_IMG.matcher(md);
+    Set<String> linked = new TreeSet<>();
+    while (m.find()) {
+      Path target = dir.resolve(m.group(1));
+      assertTrue(Files.isRegularFile(target), "markdown link " + m.group(1));
+      image(Files.readAllBytes(target));
+      linked.add(target.getFileName().toString());
+    }
+    assertEquals(files, linked, "the Markdown links every image");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary or checksum files left");
+    }
+  }
+  @Test
+  void aRunWithOnlyTrainingStillReports() throws Exception {
+    Path dir = tmp.resolve("train-only");
+    FakeRun.config(dir);
+    FakeRun.metrics(dir, false);
+    Object[] r = run("report", "--run", dir.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    String html = FakeRun.text(dir.resolve("report.html"));
+    assertEquals(Set.of("loss.png", "throughput.png"), embedded(html).keySet());
+    assertTrue(html.contains("Not in this run: evaluation, samples"), "summary names what is missing");
+    assertTrue(html.contains("No evaluation found."));
+    assertTrue(html.contains("No samples found."));
+    assertTrue(html.contains("recorded no loss by diffusion time"));
+    assertTrue(FakeRun.text(dir.resolve("report.md")).contains("![Training loss](report/loss.png)"));
+  }
+
+  @Test
+  void vectorRunWithCsvValuesReportsNatsPerDimAndAScatterOfSamples() throws Exception {
+    Path dir = tmp.resolve("toy");
+    FakeRun.metrics(dir, true);
+    FakeRun.nllJson(dir.resolve("eval"), "nats/dim");
+    FakeRun.perExampleCsv(dir.resolve("eval"));
+    Path set = dir.resolve("samples/heun-50");
+    Files.createDirectories(set);
+    Files.writeString(set.resolve("sample.json"), "{\"sampler\": \"heun\", \"steps\": 50, \"nfe\": 99, \"seconds\": 2.0, \"n\": 500}");
+    StringBuilder csv = new StringBuilder("x0,x1\n");
+    for (int i = 0; i < 500; i++) {
+      double a = 2 * Math.PI * i / 500;
+      csv.append(Math.cos(a)).append(',').append(Math.sin(a)).append('\n');
+    }
+    Files.writeString(set.resolve("samples.csv"), csv);
+    Path out = tmp.resolve("elsewhere/toy-report");
+    Object[] r = run("report", "--run", dir.toString(), "--out", out + ".html");
+    assertEquals(0, r[0], (String) r[2]);
+    String html = FakeRun.text(tmp.resolve("elsewhere/toy-report.html"));
+    assertTrue(html.contains("<td>nats/dim</td><td>3.4120 ± 0.0196 (95% CI 3.3924 – 3.4316)</td>"), "nats/dim headline");
+    Map<String, byte[]> imgs = embedded(html);
+    assertEquals(Set.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png", "samples-heun-50.png"), imgs.keySet());
+    assertEquals(ReportPlots.WIDTH, image(imgs.get("samples-heun-50.png")).getWidth());
+    assertTrue(html.contains("(500 points)") || html.contains("samples of heun-50"), "scatter of the vector samples");
+    String md = FakeRun.text(tmp.resolve("elsewhere/toy-report.md"));
+    assertTrue(md.contains("](toy-report/nll_hist.png)"), "links relative to the Markdown file");
+    assertTrue(Files.isRegularFile(tmp.resolve("elsewhere/toy-report/nll_hist.png")));
+    assertFalse(Files.exists(dir.resolve("report.html")), "--out moved the report");
+  }
+
+  @Test
+  void refusesToReplaceAReportWithoutOverwrite() throws Exception {
+    Path dir = tmp.resolve("again");
+    FakeRun.config(dir);
+    FakeRun.metrics(dir, false);
+    assertEquals(0, run("report", "--run", dir.toString())[0]);
+    byte[] before = Files.readAllBytes(dir.resolve("report.html"));
+    Object[] r = run("report", "--run", dir.toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], "report output " + dir + "/report.html already exists; pass --overwrite");
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("report.html")), "the old report is untouched");
+    FakeRun.samples(dir.resolve("samples"), "ddim-10");
+    assertEquals(0, run("report", "--run", dir.toString(), "--overwrite")[0]);
+    assertTrue(embedded(FakeRun.text(dir.resolve("report.html"))).containsKey("samples-ddim-10.png"), "replaced");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporaries left");
+    }
+  }
+
+  @Test
+  void badInputIsOneErrorLine() throws Exception {
+    Path missing = tmp.resolve("no-such-run");
+    Object[] r = run("report", "--run", missing.toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], "run directory " + missing + " does not exist");
+
+    Path empty = tmp.resolve("empty");
+    Files.createDirectories(empty.resolve("unrelated"));
+    r = run("report", "--run", empty.toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], empty + " is not a run directory: it holds none of config.conf, metrics.jsonl");
+
+    Path run = tmp.resolve("broken");
+    FakeRun.config(run);
+    Files.writeString(run.resolve("metrics.jsonl"), "{\"loss\": 1.0}\n{\"loss\": oops}\n{\"loss\": 0.5}\n");
+    r = run("report", "--run", run.toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], run + "/metrics.jsonl line 2 is not valid JSON");
+    assertFalse(Files.exists(run.resolve("report.html")), "nothing written on error");
+
+    Path ok = tmp.resolve("ok");
+    FakeRun.config(ok);
+    r = run("report", "--run", ok.toString(), "--eval", tmp.resolve("nowhere").toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], "evaluation directory " + tmp.resolve("nowhere") + " does not exist");
+
+    Path badPng = tmp.resolve("badpng");
+    FakeRun.samples(badPng.resolve("samples"), "s");
+    Files.writeString(badPng.resolve("samples/s/samples.png"), "not a png");
+    r = run("report", "--run", badPng.toString());
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], badPng + "/samples/s/samples.png is not a readable image");
+
+    r = run("report");
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], "Missing required option: '--run=DIR'");
+  }
+
+  private static void assertOneErrorLine(String err, String expectedStart) {
+    String e = err.strip();
+    assertEquals(1, e.lines().count(), e);
+    assertTrue(e.startsWith("error: " + expectedStart), e);
+  }
+}
