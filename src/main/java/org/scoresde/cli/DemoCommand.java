@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
       step("sample", "--model", out + "/model.zip", "--sampler", sampler, "--n", s.getString("demo.samples"),
           "--out", out + "/samples/" + sampler, "--trajectory", "--overwrite");
     }
-    step("report", "--run", out);
+    step("report", "--run", out, "--overwrite");
     System.out.printf("demo: done in %.1f min; open %s/report.html%n", (System.nanoTime() - t0) / 60e9, out);
     return 0;
   }
