@@ -144,6 +144,28 @@ class NetworkScoreModelTest {
   }
 
   @Test
+  void floatModelAgreesWithDoubleModel() {
+    ScoreNetworkConfig config = tinyUnet();
+    ComputationGraph graph = randomGraph(config, 14L);
+    Sde sde = new VpSde();
+    NetworkScoreModel exact = new NetworkScoreModel(graph, config, sde);
+    NetworkScoreModel fast = new NetworkScoreModel(graph.params().castTo(DataType.FLOAT), config, sde);
+    assertEquals(DataType.FLOAT, fast.dataType());
+    Random rng = new Random(14L);
+    INDArray x = gaussian(rng, 3, 64);
+    INDArray v = gaussian(rng, 3, 64);
+    INDArray t = times(0.1, 0.5, 0.9);
+    ScoreModel.ScoreAndVjp a = exact.scoreAndVjp(x, t, v);
+    ScoreModel.ScoreAndVjp b = fast.scoreAndVjp(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT));
+    assertEquals(DataType.FLOAT, b.score().dataType());
+    // float32 keeps ~7 digits; rounding through ~40 layers stays far below 1e-3, while any layout or
+    // scaling mistake would be of order 1.
+    assertTrue(relativeError(b.score().castTo(DataType.DOUBLE), a.score()) < 1e-3);
+    assertTrue(relativeError(b.vjp().castTo(DataType.DOUBLE), a.vjp()) < 1e-3);
+    assertEquals(DataType.DOUBLE, fast.score(x, t).dataType(), "results come back in x's data type");
+  }
+
+  @Test
   void evaluationGraphHasTheTrainingGraphsParameterLayout() {
     ComputationGraph train = randomGraph(tinyUnet(), 5L);
     InputGradientGraph eval = new ScoreNetworkBuilder(tinyUnet()).gradientGraph(train.params());
