@@ -14,6 +14,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,6 +23,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.sde.VeSde;
 
 /** Model files round-trip exactly and are refused, with a clear message, when they cannot be trusted. */
+@ExtendWith(SingleThreadNd4j.class)
 class ModelFileTest {
   @TempDir
   Path dir;

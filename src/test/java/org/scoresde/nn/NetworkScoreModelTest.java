@@ -9,6 +9,7 @@ import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +21,7 @@ import org.scoresde.sde.VeSde;
 import org.scoresde.sde.VpSde;
 
 /** The network behind the ScoreModel seam, in double precision, against finite differences. */
+@ExtendWith(SingleThreadNd4j.class)
 class NetworkScoreModelTest {
 
   /** 8x8x1 images, two levels (8 and 4 pixels), 4 and 8 channels: every block kind, small enough for FD. */

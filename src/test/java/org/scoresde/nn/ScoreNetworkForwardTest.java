@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.function.BiFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the same network, checked against an independent plain-ND4J implementation of the MLP. This
  * guards against DL4J's in-place activation layers corrupting inputs shared by residual skips.
  */
+@ExtendWith(SingleThreadNd4j.class)
 class ScoreNetworkForwardTest {
 
   private static INDArray swish(INDArray a) {

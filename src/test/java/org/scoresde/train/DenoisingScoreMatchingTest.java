@@ -6,18 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.SingleThreadNd4j;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbedding;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.VpSde;
 
 /** Denoising score matching batches are what the SDE says, and training on them learns the score. */
+@ExtendWith(SingleThreadNd4j.class)
 class DenoisingScoreMatchingTest {
   /** Four isotropic Gaussians at (+-1, +-1) with standard deviation S, equal weights. */
   private static final double[][] MEANS = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
