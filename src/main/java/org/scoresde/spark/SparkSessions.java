@@ -18,8 +18,11 @@ public final class SparkSessions {
     }
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-    conf.setIfMissing("spark.driver.host", "127.0.0.1");
-    conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    if (conf.get("spark.master").startsWith("local")) {
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }

@@ -43,6 +43,7 @@ class ClusterPipelineTest {
       System.setProperty("spark.jars", cluster.applicationJar().toString());
       System.setProperty("spark.executor.memory", "1g");
       System.setProperty("spark.hadoop.fs.defaultFS", h);
+      System.setProperty("spark.driver.host", "127.0.0.1");
       try {
         String master = cluster.masterUrl();
         assertEquals(0, Main.execute("shard", "--master", master, "--format", "csv", "--input",
@@ -68,6 +69,7 @@ class ClusterPipelineTest {
         System.clearProperty("spark.jars");
         System.clearProperty("spark.executor.memory");
         System.clearProperty("spark.hadoop.fs.defaultFS");
+        System.clearProperty("spark.driver.host");
       }
     }
   }
