@@ -35,7 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
     shard("t10k", data + "/test");
     step("train", "--data", data + "/train", "--out", out, "--minutes", s.getString("demo.train-minutes"), "--overwrite");
     step("evaluate", "--model", out + "/model.zip", "--data", data + "/test", "--out", out + "/eval",
-        "--limit", s.getString("demo.evaluate-examples"), "--overwrite");
+        "--limit", s.getString("demo.evaluate-examples"), "--dequant-repeats", s.getString("demo.evaluate-dequant-repeats"),
+        "--rtol", s.getString("demo.evaluate-tolerance"), "--atol", s.getString("demo.evaluate-tolerance"), "--overwrite");
     for (String sampler : s.config().getStringList("demo.samplers")) {
       step("sample", "--model", out + "/model.zip", "--sampler", sampler, "--n", s.getString("demo.samples"),
           "--out", out + "/samples/" + sampler, "--trajectory", "--overwrite");
