@@ -30,7 +30,7 @@ public final class DemoCommand implements Callable<Integer> {
     Settings s = common.settings();
     ensureDataset();
     long t0 = System.nanoTime();
-    String data = out + "/data";
+    String data = out + "-data";
     shard("train", data + "/train");
     shard("t10k", data + "/test");
     step("train", "--data", data + "/train", "--out", out, "--minutes", s.getString("demo.train-minutes"), "--overwrite");

@@ -77,6 +77,10 @@ public final class TrainJob {
     Path out = new Path(req.out());
     FileSystem fs = out.getFileSystem(hadoop);
     out = fs.makeQualified(out);
+    Path dataPath = new Path(req.data()).getFileSystem(hadoop).makeQualified(new Path(req.data()));
+    if ((dataPath.toString() + "/").startsWith(out.toString() + "/")) {
+      throw new UserError("--data " + req.data() + " lies inside --out " + req.out() + ": choose an output outside the data");
+    }
     prepareOutput(fs, out, req);
 
     long seed = settings.getLong("seed");
