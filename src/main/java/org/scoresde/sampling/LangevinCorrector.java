@@ -8,7 +8,7 @@ import org.scoresde.score.ScoreModel;
  * score_sde's Langevin corrector: {@code steps} unadjusted Langevin moves x += e s + sqrt(2 e) z,
  * with the step e = 2 alpha (snr ||z|| / ||s||)^2 set from the signal-to-noise ratio {@code snr}
  * (norms per row, averaged over the batch) and alpha = (gamma_t / gamma_s)^2 (DDPM's 1 - beta_i;
- * 1 for VE).
+ * 1 for VE). A batch whose score vanishes everywhere is left where it is.
  */
 public record LangevinCorrector(double snr, int steps) implements Corrector {
 
@@ -39,6 +39,9 @@ public record LangevinCorrector(double snr, int steps) implements Corrector {
       INDArray z = Grids.gaussianLike(x, rng);
       double gradNorm = score.norm2(1).meanNumber().doubleValue();
       double noiseNorm = z.norm2(1).meanNumber().doubleValue();
+      if (!(gradNorm > 0)) {
+        break;
+      }
       double ratioNorm = snr * noiseNorm / gradNorm;
       double e = 2.0 * alpha * ratioNorm * ratioNorm;
       mean = x.add(score.muli(e));

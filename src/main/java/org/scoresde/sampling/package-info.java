@@ -1,0 +1,22 @@
+/**
+ * Sampling from a score model: fixed-grid reverse-time solvers behind one {@link
+ * org.scoresde.sampling.Sampler} interface, the time grids they run on, the deterministic
+ * probability-flow encoding, and the model-fitted GITS grid.
+ *
+ * <p>Conventions shared by every sampler:
+ * <ul>
+ *   <li>The caller draws the prior noise x_T [N, D] (with {@code Sde.samplePrior}) and a grid from a
+ *       {@link org.scoresde.sampling.TimeSchedule}: K + 1 strictly decreasing times from T to eps.
+ *   <li>Output at eps: the ODE samplers return x_eps itself; the stochastic ones (Euler-Maruyama,
+ *       reverse diffusion, PC, DDIM with eta > 0) return the mean of their last step, adding no
+ *       noise on it, as score_sde's "noise removal". No extra Tweedie denoising step is applied; the
+ *       recorded denoising trajectory ends with x0_hat at eps for callers who want it.
+ *   <li>NFE counts batched score evaluations made by the sampler. Recording the trajectories (first
+ *       R rows only) reuses the sampler's own evaluations where it has one at that state and
+ *       otherwise evaluates the recorded rows separately, outside the NFE.
+ *   <li>Everything works in x's data type and for any SDE with linear drift (VP, sub-VP, VE),
+ *       through gamma_t, sigma_t, a(t), g(t)^2 and the log-SNR only.
+ * </ul>
+ * The adaptive Dormand-Prince sampler has no grid and is wired next to the ODE solvers, not here.
+ */
+package org.scoresde.sampling;
