@@ -33,7 +33,13 @@ public final class DemoCommand implements Callable<Integer> {
     String data = out + "-data";
     shard("train", data + "/train");
     shard("t10k", data + "/test");
-    step("train", "--data", data + "/train", "--out", out, "--minutes", s.getString("demo.train-minutes"), "--overwrite");
+    List<String> train = new ArrayList<>(List.of("--data", data + "/train", "--out", out, "--minutes",
+        s.getString("demo.train-minutes"), "--overwrite"));
+    for (String kv : s.config().getStringList("demo.train-settings")) {
+      train.add("--set");
+      train.add(kv);
+    }
+    step("train", train.toArray(new String[0]));
     step("evaluate", "--model", out + "/model.zip", "--data", data + "/test", "--out", out + "/eval",
         "--limit", s.getString("demo.evaluate-examples"), "--dequant-repeats", s.getString("demo.evaluate-dequant-repeats"),
         "--rtol", s.getString("demo.evaluate-tolerance"), "--atol", s.getString("demo.evaluate-tolerance"), "--overwrite");
