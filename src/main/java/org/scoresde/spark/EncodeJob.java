@@ -64,8 +64,8 @@ public final class EncodeJob {
       throw new UserError("--steps must be at least 1, got " + req.steps());
     }
     if (!Schedules.names().contains(req.schedule())) {
-      throw new UserError("unknown schedule '" + req.schedule() + "' for --encode: use one of " + Schedules.names()
-          + " (gits chooses a sampling grid)");
+      throw new UserError("--encode needs a schedule of " + Schedules.names() + ", got '" + req.schedule()
+          + "' (gits chooses grids for sampling only)");
     }
     if (req.interpolate() != null && req.frames() < 2) {
       throw new UserError("--frames must be at least 2, got " + req.frames());

