@@ -72,8 +72,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--trajectory", description = "Also write the sampling and denoising trajectories.")
     boolean trajectory;
 
-    @Option(names = "--reference", paramLabel = "DATA", description = {"Shards of 28x28 grey reference images (e.g. the Fashion-MNIST",
-        "test set): report the Frechet distance of the samples to them (default: none)."})
+    @Option(names = "--reference", paramLabel = "DATA", description = "Shards of 28x28 grey reference images (e.g. the Fashion-MNIST "
+        + "test set): report the Frechet distance of the samples to them (default: none).")
     String reference;
   }
 
