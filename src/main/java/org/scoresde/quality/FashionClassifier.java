@@ -80,9 +80,11 @@ public final class FashionClassifier {
     } catch (RuntimeException e) {
       throw new IOException("not a classifier model file: " + e.getMessage(), e);
     }
-    long in = net.layerInputSize(0);
-    if (net.getnLayers() < 2 || net.layerSize(net.getnLayers() - 1) != CLASSES) {
-      throw new IOException("not a " + CLASSES + "-class classifier (input " + in + ")");
+    int layers = net.getnLayers();
+    if (layers < 2 || net.layerInputSize(0) != SIDE * SIDE || net.layerSize(layers - 2) != FEATURES
+        || net.layerSize(layers - 1) != CLASSES) {
+      throw new IOException("not the feature classifier: expected " + SIDE * SIDE + " inputs, " + FEATURES
+          + " features and " + CLASSES + " classes");
     }
     return new FashionClassifier(net, ChecksumFile.sha256(bytes));
   }
