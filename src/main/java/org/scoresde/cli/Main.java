@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       SampleCommand.class,
       DemoCommand.class,
       ReportCommand.class,
+      ClassifierCommand.class,
     })
 public final class Main implements Runnable {
 

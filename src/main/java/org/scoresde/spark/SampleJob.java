@@ -19,7 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.cli.UserError;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.data.Manifest;
+import org.scoresde.data.ShardSchema;
 import org.scoresde.nn.DataTransform;
+import org.scoresde.quality.ClassifierFeatures;
+import org.scoresde.quality.FashionClassifier;
+import org.scoresde.quality.FeatureMoments;
+import org.scoresde.quality.FrechetDistance;
 import org.scoresde.model.ModelSource;
 import org.scoresde.sampling.Dopri5Sampler;
 import org.scoresde.sampling.GitsSchedule;
@@ -35,10 +41,14 @@ import org.scoresde.time.Seeds;
 /**
  * The sample job: N samples generated across executors (each partition its own prior noise and
  * seed), gathered into OUT/samples.png (images) or OUT/samples.csv (vectors) with OUT/sample.json,
- * and with trajectories the sampling and denoising strips of the first few samples.
+ * and with trajectories the sampling and denoising strips of the first few samples. With a reference
+ * shard directory of 28x28 grey images, sample.json also gets the Frechet distance between the
+ * committed classifier's features of the samples and of the reference images, both accumulated as
+ * moments inside the partitions.
  */
 public final class SampleJob {
   private static final int RECORDED = 8;
+  private static final int REFERENCE_BATCH = 500;
   private final String master;
   private final long seed;
 
@@ -50,10 +60,13 @@ public final class SampleJob {
   /** What to sample. */
   public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
       SamplerSettings samplerSettings, double odeTolerance, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
-      boolean overwrite) {}
+      boolean overwrite, String reference) {}
 
-  /** One partition's output: samples, NFE and (partition 0 only) trajectories, as plain arrays. */
-  record Part(float[][] samples, long nfe, List<float[][]> trajectory, List<float[][]> denoised)
+  /**
+   * One partition's output: samples, NFE, (partition 0 only) trajectories, as plain arrays, and the
+   * classifier's feature moments of its samples when a reference was given.
+   */
+  record Part(float[][] samples, long nfe, List<float[][]> trajectory, List<float[][]> denoised, FeatureMoments features)
       implements java.io.Serializable {}
 
   public ObjectNode run(Request req) throws IOException {
@@ -75,6 +88,7 @@ public final class SampleJob {
     Sde sde = source.sde();
     int[] shape = source.shape();
     int d = shape[0] * shape[1] * shape[2];
+    ClassifierFeatures classifier = req.reference() == null ? null : referenceClassifier(req, shape, jsc);
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
       long start = System.nanoTime();
       double[] grid;
@@ -92,17 +106,21 @@ public final class SampleJob {
       boolean record = req.trajectory();
       long runSeed = seed;
       DataType type = type(source);
+      DataTransform transform = source.transform();
+      Broadcast<ClassifierFeatures> features = classifier == null ? null : jsc.broadcast(classifier);
       List<Part> results = jsc.parallelize(ids, parts).map(p -> {
         int count = n / parts + (p < n % parts ? 1 : 0);
         if (count == 0) {
-          return new Part(new float[0][], 0, List.of(), List.of());
+          return new Part(new float[0][], 0, List.of(), List.of(), null);
         }
         ScoreModel m = model.value().open();
         long s = Seeds.seed(runSeed, 0, p);
         INDArray xT = m.sde().samplePrior(count, m.dimension(), s, type);
         SampleResult r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 ? Math.min(RECORDED, count) : 0);
-        return new Part(rows(r.samples()), r.nfe(), r.trajectory().stream().map(SampleJob::rows).toList(),
-            r.denoised().stream().map(SampleJob::rows).toList());
+        float[][] x = rows(r.samples());
+        return new Part(x, r.nfe(), r.trajectory().stream().map(SampleJob::rows).toList(),
+            r.denoised().stream().map(SampleJob::rows).toList(),
+            features == null ? null : features.value().ofSamples(x, transform));
       }).collect();
       List<float[]> samples = new ArrayList<>();
       long nfe = 0;
@@ -111,7 +129,6 @@ public final class SampleJob {
         nfe = Math.max(nfe, p.nfe());
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      DataTransform transform = source.transform();
       var fs = out.fileSystem();
       boolean image = shape[1] > 1 || shape[0] > 1;
       if (image) {
@@ -156,6 +173,9 @@ public final class SampleJob {
         json.put("rtol", req.odeTolerance());
         json.put("atol", req.odeTolerance());
       }
+      if (classifier != null) {
+        json.set("frechet_distance", frechet(spark, req.reference(), classifier, results));
+      }
       ArrayNode g = json.putArray("grid");
       for (double t : grid) {
         g.add(t);
@@ -166,6 +186,67 @@ public final class SampleJob {
           req.sampler(), req.schedule(), req.steps(), nfe, seconds, out.target());
       return json;
     }
+  }
+
+  /**
+   * Checks, before any work, that the Frechet distance applies: a 28x28 grey-image model, at least
+   * two samples, a finished 28x28 8-bit shard directory; then loads the committed classifier.
+   */
+  private static ClassifierFeatures referenceClassifier(Request req, int[] shape, JavaSparkContext jsc) {
+    int side = FashionClassifier.SIDE;
+    if (shape[0] != 1 || shape[1] != side || shape[2] != side) {
+      throw new UserError(String.format("--reference needs a model of 1x%dx%d images (the Fashion-MNIST classifier's "
+          + "input) but %s makes %dx%dx%d", side, side, req.model(), shape[0], shape[1], shape[2]));
+    }
+    if (req.n() < 2) {
+      throw new UserError("--reference needs at least 2 samples (a covariance), got --n " + req.n());
+    }
+    Manifest m = ShardReader.manifest(jsc.hadoopConfiguration(), req.reference());
+    if (!m.isImage() || m.channels() != 1 || m.height() != side || m.width() != side) {
+      throw new UserError(String.format("--reference %s holds %dx%dx%d %s data; the Frechet distance needs 8-bit 1x%dx%d "
+          + "images (Fashion-MNIST test shards)", req.reference(), m.channels(), m.height(), m.width(),
+          m.isImage() ? "8-bit" : "float", side, side));
+    }
+    if (m.count() < 2) {
+      throw new UserError("--reference " + req.reference() + " holds " + m.count() + " images; at least 2 are needed");
+    }
+    try {
+      return ClassifierFeatures.bundled();
+    } catch (IOException e) {
+      throw new UserError("cannot load the Frechet-distance classifier: " + e.getMessage(), e);
+    }
+  }
+
+  /** The Frechet distance between the samples' features and the reference images' features, with its provenance. */
+  private static ObjectNode frechet(SparkSession spark, String reference, ClassifierFeatures classifier, List<Part> parts) {
+    FeatureMoments generated = new FeatureMoments(FashionClassifier.FEATURES);
+    for (Part p : parts) {
+      if (p.features() != null) {
+        generated.merge(p.features());
+      }
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<ClassifierFeatures> b = jsc.broadcast(classifier);
+    FeatureMoments ref = ShardReader.read(spark, reference).rows().javaRDD().mapPartitions(rows -> {
+      List<org.scoresde.data.Example> batch = new ArrayList<>();
+      FeatureMoments m = new FeatureMoments(FashionClassifier.FEATURES);
+      while (rows.hasNext()) {
+        batch.add(ShardSchema.toExample(rows.next()));
+        if (batch.size() == REFERENCE_BATCH || !rows.hasNext()) {
+          m.merge(b.value().ofExamples(batch));
+          batch.clear();
+        }
+      }
+      return List.of(m).iterator();
+    }).reduce(FeatureMoments::merge);
+    ObjectNode fd = new ObjectMapper().createObjectNode();
+    fd.put("value", FrechetDistance.between(generated, ref));
+    fd.put("samples", generated.count());
+    fd.put("reference_images", ref.count());
+    fd.put("reference", reference);
+    fd.put("classifier_sha256", classifier.sha256());
+    fd.put("features", FashionClassifier.FEATURES);
+    return fd;
   }
 
   private double[] gitsGrid(ModelSource source, Request req, int d) {
