@@ -45,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
         "--rtol", s.getString("demo.evaluate-tolerance"), "--atol", s.getString("demo.evaluate-tolerance"), "--overwrite");
     for (String sampler : s.config().getStringList("demo.samplers")) {
       step("sample", "--model", out + "/model.zip", "--sampler", sampler, "--n", s.getString("demo.samples"),
-          "--out", out + "/samples/" + sampler, "--trajectory", "--overwrite");
+          "--out", out + "/samples/" + sampler, "--trajectory", "--reference", data + "/test", "--overwrite");
     }
     step("report", "--run", out, "--overwrite");
     System.out.printf("demo: done in %.1f min; open %s/report.html%n", (System.nanoTime() - t0) / 60e9, out);
