@@ -113,7 +113,7 @@ public final class ReportBuilder {
       parts.add("NFE " + Numbers.sig(s.nfe()));
     }
     if (Double.isFinite(s.fid())) {
-      parts.add("FID " + Numbers.fixed(s.fid(), 2));
+      parts.add("Fréchet distance " + Numbers.fixed(s.fid(), 2));
     }
     if (s.n() >= 0) {
       parts.add(Numbers.count(s.n()) + " samples in " + Numbers.duration(s.seconds()));
@@ -228,7 +228,7 @@ public final class ReportBuilder {
           : Numbers.UNKNOWN, Numbers.sig(s.nfe()), Numbers.count(s.n()), Numbers.duration(s.seconds()),
           Numbers.sig(s.samplesPerSecond()), Numbers.fixed(s.fid(), 2)));
     }
-    blocks.add(new Block.Table(List.of("set", "sampler", "schedule", "steps", "NFE", "samples", "time", "samples/s", "FID"),
+    blocks.add(new Block.Table(List.of("set", "sampler", "schedule", "steps", "NFE", "samples", "time", "samples/s", "Fréchet distance"),
         rows, List.of(3, 4, 5, 6, 7, 8)));
     for (SampleSet s : run.samples()) {
       blocks.add(new Block.Subheading(s.name()));

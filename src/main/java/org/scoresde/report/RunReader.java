@@ -126,6 +126,15 @@ public final class RunReader {
     }
   }
 
+  /** The sample job's {@code frechet_distance.value} (classifier features), NaN when it was not computed. */
+  private static double frechetDistance(JsonNode sample, String source) {
+    JsonNode fd = sample.get("frechet_distance");
+    if (fd != null && fd.isObject()) {
+      return Json.number(fd, "value", source);
+    }
+    return Json.number(sample, "fid", source);
+  }
+
   /** Reads one sample set; {@code slugs} keeps the picture file names of different sets apart. */
   private SampleSet readSampleSet(FileSystem fs, Path dir, Set<String> slugs) throws IOException {
     String name = dir.getName();
@@ -152,7 +161,7 @@ public final class RunReader {
     }
     return new SampleSet(name, slug, Json.text(o, "sampler"), Json.text(o, "schedule"), Json.integer(o, "steps", -1, source),
         Json.number(o, "nfe", source), Json.number(o, "seconds", source), Json.integer(o, "n", -1, source),
-        Json.number(o, "fid", source), pictures, points);
+        frechetDistance(o, source), pictures, points);
   }
 
   /** The first {@link #MAX_POINTS} numeric rows of a samples.csv; a header line is skipped. */

@@ -95,7 +95,7 @@ class ReportCommandTest {
     // 30 rounds of 640 examples in 75 s: 256 examples/s overall, 1 min 15 s of training
     assertTrue(html.contains("<td>256 examples/s</td>"), "throughput");
     assertTrue(html.contains("<td>1 min 15 s</td>"), "training time");
-    assertTrue(html.contains("dpm-solver") && html.contains("31.40"), "sample set row with its FID");
+    assertTrue(html.contains("dpm-solver") && html.contains("31.40"), "sample set row with its Frechet distance (the sample job's frechet_distance.value)");
     assertTrue(html.contains("sde.name") && html.contains("beta-max = 20.0"), "configuration");
     assertTrue(html.contains("sha256 ab12cd34") && html.contains("12.1 KiB"), "model file");
 
