@@ -36,7 +36,7 @@ class DriverKillResumeTest {
   static final String[] SMALL = {"--master", "local[2]", "--set", "train.batch-size=32", "--set",
       "train.averaging-frequency=2", "--set", "train.workers=2", "--set", "train.warmup=10", "--set",
       "train.learning-rate=3e-3", "--set", "train.checkpoint-every=2", "--set", "net.base-channels=64", "--set",
-      "net.residual-blocks=2", "--epochs", "5"};
+      "net.residual-blocks=2", "--epochs", "2"};
 
   @TempDir Path dir;
 
