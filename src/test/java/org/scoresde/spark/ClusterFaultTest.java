@@ -58,9 +58,9 @@ class ClusterFaultTest {
     }
     Files.writeString(dir.resolve("toy.csv"), csv.toString());
     SparkSessions.create("test", "local[1]").stop();
-    cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1536m");
+    cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1g");
     System.setProperty("spark.jars", cluster.applicationJar().toString());
-    System.setProperty("spark.executor.memory", "1g");
+    System.setProperty("spark.executor.memory", "768m");
     System.setProperty("spark.driver.host", "127.0.0.1");
     // running tasks report their accumulators every second, so a kill can wait for a task to be half done
     System.setProperty("spark.executor.heartbeatInterval", "1s");
