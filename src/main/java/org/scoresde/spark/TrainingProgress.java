@@ -13,13 +13,15 @@ import org.scoresde.train.TrainingState;
 
 /**
  * Reports a training run as it goes: one JSON object per averaging round in metrics.jsonl
- * (rewritten whole each round, so it works on filesystems without append) and one console line
- * with the loss, throughput and the ETA of the epoch or time budget.
+ * (rewritten whole each round, so it works on filesystems without append, through a temporary file
+ * renamed into place, so a driver killed mid-write leaves a whole file to resume from) and one
+ * console line with the loss, throughput and the ETA of the epoch or time budget.
  */
 final class TrainingProgress {
   private final ObjectMapper json = new ObjectMapper();
   private final FileSystem fs;
   private final Path file;
+  private final Path tmp;
   private final List<String> lines = new ArrayList<>();
   private final int roundsPerEpoch;
   private final int epochs;
@@ -31,13 +33,16 @@ final class TrainingProgress {
       double budgetSeconds) throws IOException {
     this.fs = fs;
     this.file = file;
+    this.tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
     this.roundsPerEpoch = roundsPerEpoch;
     this.epochs = epochs;
     this.budgetSeconds = budgetSeconds;
     this.startRounds = start.rounds();
     this.startSeconds = start.seconds();
-    if (resumed && fs.exists(file)) {
-      try (InputStream in = fs.open(file)) {
+    // a kill between deleting the old file and renaming the new one leaves only the (whole) new one
+    Path previous = fs.exists(file) ? file : tmp;
+    if (resumed && fs.exists(previous)) {
+      try (InputStream in = fs.open(previous)) {
         for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
           if (l.isBlank()) {
             continue;
@@ -62,7 +67,11 @@ final class TrainingProgress {
     o.put("round_seconds", roundSeconds);
     o.put("examples_per_second", roundExamples / roundSeconds);
     lines.add(o.toString());
-    TrainJob.writeText(fs, file, String.join("\n", lines) + "\n");
+    TrainJob.writeText(fs, tmp, String.join("\n", lines) + "\n");
+    fs.delete(file, false);
+    if (!fs.rename(tmp, file)) {
+      throw new IOException("cannot rename " + tmp + " to " + file);
+    }
     double perRound = (s.seconds() - startSeconds) / Math.max(1, s.rounds() - startRounds);
     double eta;
     if (Double.isFinite(budgetSeconds)) {

@@ -93,6 +93,26 @@ public final class StandaloneCluster implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * The PID of the executor JVM this cluster runs for application {@code appId} under executor id
+   * {@code executorId} (as Spark's scheduler names it), or empty when no such JVM is alive.
+   */
+  public java.util.OptionalLong executorPid(String appId, String executorId) {
+    return ProcessHandle.allProcesses()
+        .filter(ph -> ph.info().arguments().map(a -> isExecutor(List.of(a), appId, executorId)).orElse(false))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst();
+  }
+
+  private boolean isExecutor(List<String> args, String appId, String executorId) {
+    int id = args.indexOf("--executor-id");
+    int app = args.indexOf("--app-id");
+    return args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")
+        && args.stream().anyMatch(a -> a.contains(home.toString()))
+        && id >= 0 && id + 1 < args.size() && args.get(id + 1).equals(executorId)
+        && app >= 0 && app + 1 < args.size() && args.get(app + 1).equals(appId);
+  }
+
   private void launch(Path log, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
