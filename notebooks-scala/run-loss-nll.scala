@@ -10,7 +10,7 @@
 //   notebook.run  / NOTEBOOK_RUN    the run directory (train's --out): metrics.jsonl
 //   notebook.eval / NOTEBOOK_EVAL   the evaluation directory (evaluate's --out; default RUN/eval): nll.json, per_example/
 //   notebook.out  / NOTEBOOK_OUT    where the figures go (created)
-// Writes OUT/loss.png, OUT/loss-by-t.png, OUT/throughput.png, OUT/nll-histogram.png, OUT/nll-vs-nfe.png, OUT/summary.txt.
+// Writes OUT/loss.png, OUT/loss-by-t.png (when metrics.jsonl has loss_by_t), OUT/throughput.png, OUT/nll-histogram.png, OUT/nll-vs-nfe.png, OUT/summary.txt.
 
 import java.nio.file.{Files, Paths}
 import java.util.Locale
@@ -55,16 +55,16 @@ println(f"${rounds.size} rounds, ${metrics.examples} examples in ${metrics.secon
 
 // the loss by diffusion time: where in t the network still errs
 val byT = metrics.roundsWithLossByT.asScala.toIndexedSeq
-val byTChart = new XYChartBuilder().width(800).height(400).title("loss by diffusion time").xAxisTitle("t").yAxisTitle("DSM loss").build()
 if (byT.nonEmpty) {
+  val byTChart = new XYChartBuilder().width(800).height(400).title("loss by diffusion time").xAxisTitle("t").yAxisTitle("DSM loss").build()
   for ((r, name) <- Seq((byT.head, "first round"), (byT.last, "last round")).distinct) {
     val bins = r.lossByT.asScala.toIndexedSeq
     byTChart.addSeries(name + s" (${r.epoch}/${r.round})", bins.map(b => 0.5 * (b.tLo + b.tHi)).toArray, bins.map(_.loss).toArray)
   }
+  save(byTChart, "loss-by-t.png")
 } else {
-  byTChart.addSeries("not recorded", Array(0.0, 1.0), Array(0.0, 0.0))
+  println("metrics.jsonl has no loss_by_t: no loss-by-t.png")
 }
-save(byTChart, "loss-by-t.png")
 val tp = new XYChartBuilder().width(800).height(400).title("throughput").xAxisTitle("round").yAxisTitle("examples/s").build()
 tp.addSeries("examples/s", step, rounds.map(_.examplesPerSecond).toArray)
 save(tp, "throughput.png")
