@@ -80,18 +80,29 @@ for (i <- 0 until math.min(n, 6)) {
 save(plane, "trajectories.png")
 
 // 2. convergence: distance to the final sample, relative to the start, for x_t and x0_hat
-val end = traj.last
-val startDist = rowNorms(traj.head.sub(end))
-def meanRel(a: INDArray): Double = rowNorms(a.sub(end)).zip(startDist).map { case (x, s) => x / s }.sum / n
-val relTraj = traj.map(meanRel).toArray
-val relDen = den.map(meanRel).toArray
+// both paths measured in one unit per sample: the distance from x_T to the final sample
+def relativeToEnd(path: IndexedSeq[INDArray], samplingPath: IndexedSeq[INDArray]): Array[Double] = {
+  val end = samplingPath.last
+  val unit = rowNorms(samplingPath.head.sub(end))
+  path.map(a => rowNorms(a.sub(end)).zip(unit).map { case (x, u) => x / u }.sum / n).toArray
+}
+val startDist = rowNorms(traj.head.sub(traj.last))
+val relTraj = relativeToEnd(traj, traj)
+val relDen = relativeToEnd(den, traj)
+val exactTraj = exact.trajectory.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val exactDen = exact.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val relExactTraj = relativeToEnd(exactTraj, exactTraj)
+val relExactDen = relativeToEnd(exactDen, exactTraj)
 val k = (0 until K).map(_.toDouble).toArray
 val conv = new XYChartBuilder().width(800).height(400).title("distance to the final sample / initial distance").xAxisTitle("step").yAxisTitle("relative distance").build()
-conv.addSeries("sampling trajectory x_t", k, relTraj)
-conv.addSeries("denoising trajectory x0_hat", k, relDen)
+conv.addSeries("x_t, learned score", k, relTraj)
+conv.addSeries("x0_hat, learned score", k, relDen)
+conv.addSeries("x_t, optimal score", k, relExactTraj)
+conv.addSeries("x0_hat, optimal score", k, relExactDen)
 save(conv, "convergence.png")
 val halfway = K / 2
-println(f"at step $halfway of ${K - 1}: x_t is ${relTraj(halfway)}%.3f of the way from the end, x0_hat ${relDen(halfway)}%.3f")
+println(f"at step $halfway of ${K - 1}, relative distance to the final sample: learned x_t ${relTraj(halfway)}%.3f, x0_hat ${relDen(halfway)}%.3f; " +
+  f"optimal x_t ${relExactTraj(halfway)}%.3f, x0_hat ${relExactDen(halfway)}%.3f")
 
 // 3. curvature of the sampling trajectories
 val seg = (1 until K).map(i => traj(i).sub(traj(i - 1)))
@@ -136,7 +147,7 @@ println(f"distance of the final samples to their nearest training point: learned
 
 Files.writeString(out.resolve("summary.txt"),
   f"steps=${K - 1}\nnfe=${learned.nfe}\nlength_over_chord_mean=${ratio.sum / n}%.6f\nrel_dist_halfway_xt=${relTraj(halfway)}%.6f\n" +
-  f"rel_dist_halfway_x0hat=${relDen(halfway)}%.6f\nscore_rel_dist_first=${scoreRel.head}%.6f\nscore_rel_dist_last=${scoreRel.last}%.6f\n" +
+  f"rel_dist_halfway_x0hat=${relDen(halfway)}%.6f\nopt_rel_dist_halfway_xt=${relExactTraj(halfway)}%.6f\nopt_rel_dist_halfway_x0hat=${relExactDen(halfway)}%.6f\nscore_rel_dist_first=${scoreRel.head}%.6f\nscore_rel_dist_last=${scoreRel.last}%.6f\n" +
   f"nearest_training_point_learned=${nnLearned.sum / n}%.6f\nnearest_training_point_optimal=${nnExact.sum / n}%.6f\n")
 println("figures written to " + out)
 sys.exit(0)
