@@ -9,7 +9,8 @@
 //    trajectories, by t: small at large t, where the optimum is smooth, growing as t -> 0, where the
 //    optimum collapses onto the training points and the network generalises instead;
 //  - how far the final samples are from their nearest training point (the optimal score memorises).
-// Made for low-dimensional (vector) runs; for images it still runs but plots only two coordinates.
+// Trajectories are compared and measured in the variance-exploding coordinates x_t / gamma_t of the
+// paper (EDM), where x_t lives in the data's space like x0_hat. For vector (CSV) runs; images are refused.
 //
 // Inputs, as system properties or environment variables (notebook.x / NOTEBOOK_X):
 //   notebook.model    a model.zip                     notebook.data   its training shards
@@ -79,35 +80,39 @@ for (i <- 0 until math.min(n, 6)) {
 }
 save(plane, "trajectories.png")
 
-// 2. convergence: distance to the final sample, relative to the start, for x_t and x0_hat
+// 2. convergence: distance to the final sample, relative to the start, for x_t and x0_hat. The
+// sampling trajectory is taken in the variance-exploding coordinates of the paper (EDM),
+// x_t / gamma_t, where it lives in the data's space like x0_hat (the VP state x_t itself is
+// shrunk by gamma_t); at t = eps, gamma ~ 1 and both end at the sample.
+def exploding(path: IndexedSeq[INDArray]): IndexedSeq[INDArray] = path.indices.map(i => path(i).div(sde.meanScale(grid(i))))
 // both paths measured in one unit per sample: the distance from x_T to the final sample
 def relativeToEnd(path: IndexedSeq[INDArray], samplingPath: IndexedSeq[INDArray]): Array[Double] = {
   val end = samplingPath.last
   val unit = rowNorms(samplingPath.head.sub(end))
   path.map(a => rowNorms(a.sub(end)).zip(unit).map { case (x, u) => x / u }.sum / n).toArray
 }
-val startDist = rowNorms(traj.head.sub(traj.last))
-val relTraj = relativeToEnd(traj, traj)
-val relDen = relativeToEnd(den, traj)
-val exactTraj = exact.trajectory.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val ve = exploding(traj)
+val relTraj = relativeToEnd(ve, ve)
+val relDen = relativeToEnd(den, ve)
+val exactVe = exploding(exact.trajectory.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE)))
 val exactDen = exact.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
-val relExactTraj = relativeToEnd(exactTraj, exactTraj)
-val relExactDen = relativeToEnd(exactDen, exactTraj)
+val relExactTraj = relativeToEnd(exactVe, exactVe)
+val relExactDen = relativeToEnd(exactDen, exactVe)
 val k = (0 until K).map(_.toDouble).toArray
 val conv = new XYChartBuilder().width(800).height(400).title("distance to the final sample / initial distance").xAxisTitle("step").yAxisTitle("relative distance").build()
-conv.addSeries("x_t, learned score", k, relTraj)
+conv.addSeries("x_t / gamma_t, learned score", k, relTraj)
 conv.addSeries("x0_hat, learned score", k, relDen)
-conv.addSeries("x_t, optimal score", k, relExactTraj)
+conv.addSeries("x_t / gamma_t, optimal score", k, relExactTraj)
 conv.addSeries("x0_hat, optimal score", k, relExactDen)
 save(conv, "convergence.png")
 val halfway = K / 2
 println(f"at step $halfway of ${K - 1}, relative distance to the final sample: learned x_t ${relTraj(halfway)}%.3f, x0_hat ${relDen(halfway)}%.3f; " +
   f"optimal x_t ${relExactTraj(halfway)}%.3f, x0_hat ${relExactDen(halfway)}%.3f")
 
-// 3. curvature of the sampling trajectories
-val seg = (1 until K).map(i => traj(i).sub(traj(i - 1)))
+// 3. curvature of the sampling trajectories (in the same coordinates x_t / gamma_t)
+val seg = (1 until K).map(i => ve(i).sub(ve(i - 1)))
 val length = seg.map(rowNorms).foldLeft(Array.fill(n)(0.0))((acc, l) => acc.zip(l).map(p => p._1 + p._2))
-val ratio = length.zip(startDist).map { case (l, c) => l / c }
+val ratio = length.zip(rowNorms(ve.head.sub(ve.last))).map { case (l, c) => l / c }
 val angles = (1 until seg.size).map { i =>
   val dot = seg(i).mul(seg(i - 1)).sum(1).toDoubleVector
   val a = rowNorms(seg(i)); val b = rowNorms(seg(i - 1))
