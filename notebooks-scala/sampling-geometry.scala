@@ -100,10 +100,12 @@ val relExactTraj = relativeToEnd(exactVe, exactVe)
 val relExactDen = relativeToEnd(exactDen, exactVe)
 val k = (0 until K).map(_.toDouble).toArray
 val conv = new XYChartBuilder().width(800).height(400).title("distance to the final sample / initial distance").xAxisTitle("step").yAxisTitle("relative distance").build()
-conv.addSeries("x_t / gamma_t, learned score", k, relTraj)
-conv.addSeries("x0_hat, learned score", k, relDen)
-conv.addSeries("x_t / gamma_t, optimal score", k, relExactTraj)
-conv.addSeries("x0_hat, optimal score", k, relExactDen)
+conv.getStyler.setYAxisLogarithmic(true)
+def floor(v: Array[Double]) = v.map(math.max(_, 1e-6))
+conv.addSeries("x_t / gamma_t, learned score", k, floor(relTraj))
+conv.addSeries("x0_hat, learned score", k, floor(relDen))
+conv.addSeries("x_t / gamma_t, optimal score", k, floor(relExactTraj))
+conv.addSeries("x0_hat, optimal score", k, floor(relExactDen))
 save(conv, "convergence.png")
 val halfway = K / 2
 println(f"at step $halfway of ${K - 1}, relative distance to the final sample: learned x_t ${relTraj(halfway)}%.3f, x0_hat ${relDen(halfway)}%.3f; " +
