@@ -29,7 +29,12 @@ public final class FokkerPlanckSettings {
       throw new UserError("train.fp.alpha = " + alpha + " needs net.dropout = 0 (the rows of a Fokker-Planck stencil "
           + "must see one function), got net.dropout = " + s.getDouble("net.dropout"));
     }
-    return Optional.of(build(s, sde, alpha, scalar));
+    double minTime = s.getDouble("train.fp.t-min");
+    try {
+      return Optional.of(build(s, sde, alpha, scalar).withMinTime(minTime));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("train.fp.t-min: " + e.getMessage());
+    }
   }
 
   /**
