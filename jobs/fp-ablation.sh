@@ -2,7 +2,8 @@
 # FP-Diffusion ablation on a 2-D Gaussian mixture (8 components on a circle): trains with and without
 # the score Fokker-Planck regularizer at equal budgets (same seed, same rounds), then measures test NLL
 # (evaluate, nats/dim with its 95% interval) and the held-out Fokker-Planck residual of each model.
-# Usage: jobs/fp-ablation.sh OUT_DIR [EPOCHS=10] [SEEDS="1 2 3"] [ALPHAS="0 0.15"]
+# Usage: jobs/fp-ablation.sh OUT_DIR [EPOCHS=10] [SEEDS="1 2 3"] [ALPHAS="0 0.15"] [TMIN=0]
+# (TMIN: train.fp.t-min of the regularized runs)
 # Results: OUT_DIR/results.tsv (one line per run). See docs/fp-ablation.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +11,7 @@ out="${1:?usage: jobs/fp-ablation.sh OUT_DIR [EPOCHS] [SEEDS] [ALPHAS]}"
 epochs="${2:-10}"
 seeds="${3:-1 2 3}"
 alphas="${4:-0 0.15}"
+tmin="${5:-0}"
 master="${MASTER:-local[2]}"
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
@@ -45,12 +47,13 @@ evalopts=(--limit 256 --batch-size 64 --rtol 1e-4 --atol 1e-4 --trace exact)
 
 [ -f "$out/exact/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "gmm:$out/gmm.json" --sde vp \
     --data "$out/test" --out "$out/exact/eval" "${evalopts[@]}" --overwrite
-printf 'run\tseed\talpha\ttrain_seconds\tlast_loss\tlast_fp_penalty\tnats_per_dim\tci95\tresidual_1e-3\tresidual_0.05\n' > "$out/results.tsv"
+[ -f "$out/results.tsv" ] || printf 'run\tseed\talpha\ttrain_seconds\tlast_loss\tlast_fp_penalty\tnats_per_dim\tci95\tresidual_1e-3\tresidual_0.05\n' > "$out/results.tsv"
 for seed in $seeds; do
   for alpha in $alphas; do
     run="$out/seed$seed-alpha$alpha"
+    [ "$alpha" = "0" ] || run="$run-tmin$tmin"
     [ -f "$run/_SUCCESS" ] || "$sd" train --data "$out/train" --out "$run" --epochs "$epochs" --overwrite \
-        "${common[@]}" --set seed="$seed" --set train.fp.alpha="$alpha"
+        "${common[@]}" --set seed="$seed" --set train.fp.alpha="$alpha" --set train.fp.t-min="$tmin"
     [ -f "$run/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$run/model.zip" --data "$out/test" \
         --out "$run/eval" "${evalopts[@]}" --overwrite
     export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
@@ -68,4 +71,5 @@ print("\t".join(str(v) for v in [run.rsplit("/", 1)[1], seed, alpha, round(lines
 PY
   done
 done
+sort -u "$out/results.tsv" -o "$out/results.tsv"
 cat "$out/results.tsv"
