@@ -16,7 +16,7 @@ import org.scoresde.sde.Sdes;
  * {@link FokkerPlanckStencil}: groups of G = 3 + 4K rows per example, the network's outputs eps_theta
  * [rows, D], the labels and label mask the stencil made. Per example i it charges
  * w_i |eps_i - eps_theta(x_i, t_i)|^2 on the group's row 0 (as {@code nn.WeightedNoiseLoss} does) plus
- * alpha p_i, p_i = g(t_i)^2 E_i / D^2 the penalty of {@link FokkerPlanckPenalty}, plus scalarWeight
+ * alpha p_i (for t_i >= minTime, default 0), p_i = g(t_i)^2 E_i / D^2 the penalty of {@link FokkerPlanckPenalty}, plus scalarWeight
  * |B|_2 once per minibatch; the gradient with respect to every row's output is exact. Scores and
  * gradients are multiplied by G, so that DL4J's division by the number of rows leaves the mean over
  * examples: with alpha = 0 the objective equals WeightedNoiseLoss's on the row-0 examples.
@@ -41,6 +41,7 @@ public final class FokkerPlanckLoss implements ILossFunction {
   private String probes = "rademacher";
   private int probeCount = 2;
   private boolean unbiased = true;
+  private double minTime = 0.0;
   private transient FokkerPlanckStencil stencil;
 
   /** The defaults (VP, alpha = 0.15, two Rademacher probes, unbiased); also for JSON deserialization. */
@@ -153,7 +154,7 @@ public final class FokkerPlanckLoss implements ILossFunction {
       rowScores[row] = size * w * sq;
     }
     if (alpha != 0 || scalarWeight != 0) {
-      FokkerPlanckPenalty penalty = new FokkerPlanckPenalty(stencil().sde(), g, alpha, scalarWeight, unbiased);
+      FokkerPlanckPenalty penalty = new FokkerPlanckPenalty(stencil().sde(), g, alpha, scalarWeight, unbiased, minTime);
       double[] per = penalty.perExample(out2);
       double[] scalar = penalty.scalarTerm(out2);
       double norm = 0;
@@ -229,6 +230,23 @@ public final class FokkerPlanckLoss implements ILossFunction {
     return unbiased;
   }
 
+  /** The smallest diffusion time whose examples carry the penalty (0: all; the reference). */
+  public double getMinTime() {
+    return minTime;
+  }
+
+  /** This loss with the penalty restricted to examples with t >= minTime. */
+  public FokkerPlanckLoss withMinTime(double newMinTime) {
+    if (!(newMinTime >= 0) || !Double.isFinite(newMinTime)) {
+      throw new IllegalArgumentException("the penalty's smallest time must be finite and >= 0, got " + newMinTime);
+    }
+    FokkerPlanckLoss l = new FokkerPlanckLoss(stencil().sde(), alpha, scalarWeight,
+        new TimeDifference(timeBackward, timeForward, maxRelativeBackward), directionStep, probeStep,
+        ProbeDistribution.parse(directions), ProbeDistribution.parse(probes), probeCount, unbiased);
+    l.minTime = newMinTime;
+    return l;
+  }
+
   @Override
   public String name() {
     return "fokker-planck-dsm";
@@ -241,19 +259,20 @@ public final class FokkerPlanckLoss implements ILossFunction {
         && sdeParameters.equals(l.sdeParameters) && timeBackward == l.timeBackward && timeForward == l.timeForward
         && maxRelativeBackward == l.maxRelativeBackward && directionStep == l.directionStep && probeStep == l.probeStep
         && directions.equals(l.directions) && probes.equals(l.probes) && probeCount == l.probeCount
-        && unbiased == l.unbiased;
+        && unbiased == l.unbiased && minTime == l.minTime;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(alpha, scalarWeight, sde, sdeParameters, timeBackward, timeForward, maxRelativeBackward,
-        directionStep, probeStep, directions, probes, probeCount, unbiased);
+        directionStep, probeStep, directions, probes, probeCount, unbiased, minTime);
   }
 
   @Override
   public String toString() {
     return "FokkerPlanckLoss(alpha=" + alpha + ", scalarWeight=" + scalarWeight + ", sde=" + sde + sdeParameters
         + ", h=(" + timeBackward + ", " + timeForward + "), steps=(" + directionStep + ", " + probeStep + "), "
-        + probeCount + " " + probes + " probes, " + (unbiased ? "unbiased" : "biased") + ")";
+        + probeCount + " " + probes + " probes, " + (unbiased ? "unbiased" : "biased")
+        + (minTime > 0 ? ", t >= " + minTime : "") + ")";
   }
 }

@@ -25,6 +25,7 @@ public final class FokkerPlanckPenalty {
   private final double alpha;
   private final double scalarWeight;
   private final boolean unbiased;
+  private final double minTime;
 
   /**
    * @param alpha the weight of the mean vector penalty
@@ -32,6 +33,15 @@ public final class FokkerPlanckPenalty {
    * @param unbiased the U-statistic over probes (random probes, K >= 2) instead of the square of the mean
    */
   public FokkerPlanckPenalty(Sde sde, StencilGroups groups, double alpha, double scalarWeight, boolean unbiased) {
+    this(sde, groups, alpha, scalarWeight, unbiased, 0.0);
+  }
+
+  /**
+   * @param minTime examples with t below it carry no penalty (their p_i is 0 and has no gradient): in
+   *     float32 the stencil is inaccurate and the residual's terms grow like sigma_t^-3 as t goes to 0
+   */
+  public FokkerPlanckPenalty(Sde sde, StencilGroups groups, double alpha, double scalarWeight, boolean unbiased,
+      double minTime) {
     if (sde == null || groups == null) {
       throw new IllegalArgumentException("the Fokker-Planck penalty needs an SDE and stencil groups");
     }
@@ -43,6 +53,7 @@ public final class FokkerPlanckPenalty {
     this.alpha = alpha;
     this.scalarWeight = scalarWeight;
     this.unbiased = unbiased;
+    this.minTime = minTime;
   }
 
   /** alpha mean_i p_i + scalarWeight |B|_2 for network outputs [rows, D]. */
@@ -95,7 +106,7 @@ public final class FokkerPlanckPenalty {
     Example ex = new Example(d, groups.probes());
     for (int i = 0; i < n; i++) {
       ex.evaluate(i, o);
-      penalty[i] = ex.penalty;
+      penalty[i] = groups.time()[i] >= minTime ? ex.penalty : 0.0;
       residual[i] = ex.mean;
       scalar[i] = ex.scalar;
     }
@@ -104,7 +115,7 @@ public final class FokkerPlanckPenalty {
       for (int i = 0; i < n; i++) {
         ex.evaluate(i, o);
         double scalarCoefficient = scalarWeight != 0 && scalarNorm > 0 ? scalarWeight * scalar[i] / scalarNorm : 0;
-        ex.addGradient(alpha / n, scalarCoefficient, grad);
+        ex.addGradient(groups.time()[i] >= minTime ? alpha / n : 0.0, scalarCoefficient, grad);
       }
     }
     return new Pass(penalty, residual, scalar);

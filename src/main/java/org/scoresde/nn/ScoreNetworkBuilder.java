@@ -29,6 +29,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * The one place that turns a {@link ScoreNetworkConfig} into a DL4J ComputationGraph, and the one
@@ -79,7 +80,15 @@ public final class ScoreNetworkBuilder {
 
   /** The training graph's configuration: output followed by the weighted loss, dropout as configured. */
   public ComputationGraphConfiguration training(IUpdater updater, DataType dataType) {
-    return build(true, updater, dataType, WorkspaceMode.ENABLED);
+    return training(updater, dataType, new WeightedNoiseLoss());
+  }
+
+  /**
+   * The training graph's configuration with another loss on the flattened output [N, D] in place of
+   * {@link WeightedNoiseLoss} (e.g. the Fokker-Planck-regularized loss of org.scoresde.fp).
+   */
+  public ComputationGraphConfiguration training(IUpdater updater, DataType dataType, ILossFunction lossFunction) {
+    return build(true, updater, dataType, WorkspaceMode.ENABLED, lossFunction);
   }
 
   /**
@@ -87,7 +96,7 @@ public final class ScoreNetworkBuilder {
    * the plain output {@value #OUTPUT} and no dropout. Workspace mode NONE is what input gradients need.
    */
   public ComputationGraphConfiguration inference(DataType dataType, WorkspaceMode workspaceMode) {
-    return build(false, new NoOp(), dataType, workspaceMode);
+    return build(false, new NoOp(), dataType, workspaceMode, null);
   }
 
   /** A freshly initialized training graph (weights drawn from the config seed). */
@@ -111,7 +120,8 @@ public final class ScoreNetworkBuilder {
     return graph;
   }
 
-  private ComputationGraphConfiguration build(boolean training, IUpdater updater, DataType dataType, WorkspaceMode ws) {
+  private ComputationGraphConfiguration build(boolean training, IUpdater updater, DataType dataType, WorkspaceMode ws,
+      ILossFunction lossFunction) {
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
         .dataType(dataType)
@@ -139,7 +149,7 @@ public final class ScoreNetworkBuilder {
       blocks.unet();
     }
     if (training) {
-      LossLayer loss = new LossLayer.Builder(new WeightedNoiseLoss()).activation(Activation.IDENTITY).build();
+      LossLayer loss = new LossLayer.Builder(lossFunction).activation(Activation.IDENTITY).build();
       if (config.vector()) {
         g.addLayer(LOSS, loss, OUTPUT);
       } else {

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.data.Example;
+import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
@@ -22,7 +23,9 @@ import org.scoresde.train.DenoisingScoreMatching;
  * The minibatches one Spark partition trains on in one round: the partition's examples whose
  * epoch bucket is this round, shuffled, turned into model inputs (dequantized and scaled), and
  * noised by denoising score matching. All randomness comes from one RNG seeded by (run seed,
- * epoch, round * partitions + partition), drawn in the order t, eps, x_t per minibatch.
+ * epoch, round * partitions + partition), drawn in the order t, eps, x_t per minibatch. With the
+ * FP-Diffusion regularizer each minibatch of {@code batchSize} examples becomes batchSize x G rows
+ * laid out by the loss's stencil (docs/fp-diffusion.md section 5).
  */
 public final class DsmPartitionBatches implements Function2<Integer, Iterator<Example>, Iterator<MultiDataSet>> {
   private static final long serialVersionUID = 1L;
@@ -36,9 +39,16 @@ public final class DsmPartitionBatches implements Function2<Integer, Iterator<Ex
   private final TimeSampler times;
   private final DataTransform transform;
   private final ScoreNetworkConfig network;
+  private final FokkerPlanckLoss fokkerPlanck;
 
   public DsmPartitionBatches(long seed, int epoch, int round, int rounds, int partitions, int batchSize, Sde sde,
       TimeSampler times, DataTransform transform, ScoreNetworkConfig network) {
+    this(seed, epoch, round, rounds, partitions, batchSize, sde, times, transform, network, null);
+  }
+
+  /** @param fokkerPlanck the regularized loss whose stencil lays out the rows, or null for plain DSM */
+  public DsmPartitionBatches(long seed, int epoch, int round, int rounds, int partitions, int batchSize, Sde sde,
+      TimeSampler times, DataTransform transform, ScoreNetworkConfig network, FokkerPlanckLoss fokkerPlanck) {
     this.seed = seed;
     this.epoch = epoch;
     this.round = round;
@@ -49,6 +59,7 @@ public final class DsmPartitionBatches implements Function2<Integer, Iterator<Ex
     this.times = times;
     this.transform = transform;
     this.network = network;
+    this.fokkerPlanck = fokkerPlanck;
   }
 
   /** The round of the epoch in which an example is trained on (a hash of seed, epoch and index). */
@@ -73,25 +84,36 @@ public final class DsmPartitionBatches implements Function2<Integer, Iterator<Ex
     int d = network.dimension();
     for (int start = 0; start < mine.size(); start += batchSize) {
       int n = Math.min(batchSize, mine.size() - start);
-      float[] x0 = new float[n * d];
-      for (int i = 0; i < n; i++) {
-        Example e = mine.get(start + i);
-        if (e.pixels() != null) {
-          byte[] p = e.pixels();
-          for (int j = 0; j < d; j++) {
-            x0[i * d + j] = (float) transform.toModel(p[j] & 0xff, rng.nextDouble());
-          }
-        } else {
-          float[] v = e.values();
-          for (int j = 0; j < d; j++) {
-            x0[i * d + j] = v[j];
-          }
-        }
-      }
+      INDArray x = modelInputs(mine, start, n, d, transform, rng);
       TimeBatch tb = times.draw(n, rng);
-      INDArray x = Nd4j.create(x0, new long[] {n, d}, 'c');
-      out.add(dsm.batch(x, tb.t(), tb.weight(), rng.nextLong()));
+      long noiseSeed = rng.nextLong();
+      out.add(fokkerPlanck == null ? dsm.batch(x, tb.t(), tb.weight(), noiseSeed)
+          : dsm.fokkerPlanckBatch(x, tb.t(), tb.weight(), noiseSeed, fokkerPlanck.stencil()));
     }
     return out.iterator();
+  }
+
+  /**
+   * Examples start .. start + n - 1 of a list as model inputs [n, D] in float: pixels dequantized with
+   * uniform noise from {@code rng} and scaled by the transform, vectors as they are.
+   */
+  static INDArray modelInputs(List<Example> examples, int start, int n, int d, DataTransform transform,
+      SplittableRandom rng) {
+    float[] x0 = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      Example e = examples.get(start + i);
+      if (e.pixels() != null) {
+        byte[] p = e.pixels();
+        for (int j = 0; j < d; j++) {
+          x0[i * d + j] = (float) transform.toModel(p[j] & 0xff, rng.nextDouble());
+        }
+      } else {
+        float[] v = e.values();
+        for (int j = 0; j < d; j++) {
+          x0[i * d + j] = v[j];
+        }
+      }
+    }
+    return Nd4j.create(x0, new long[] {n, d}, 'c');
   }
 }

@@ -19,12 +19,14 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.cli.Settings;
@@ -40,7 +42,10 @@ import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
 import org.scoresde.time.TimeSampler;
 import org.scoresde.time.TimeSamplers;
+import org.scoresde.fp.FokkerPlanckLoss;
+import org.scoresde.time.Seeds;
 import org.scoresde.train.Checkpoints;
+import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.ExponentialMovingAverage;
 import org.scoresde.train.TrainingState;
 import org.scoresde.train.WarmupSchedule;
@@ -50,9 +55,13 @@ import scala.Tuple2;
  * The train job: denoising score matching on Parquet shards with dl4j-spark's parameter averaging.
  * Each round, every partition noises its share of the epoch ({@link DsmPartitionBatches}) and the
  * workers train {@code averaging-frequency} minibatches each before their parameters are averaged;
- * the driver then folds the averaged weights into the EMA, logs the round and checkpoints.
+ * the driver then folds the averaged weights into the EMA, logs the round (with the loss by diffusion
+ * time of a fixed probe batch, {@link TrainingProbe}) and checkpoints. With {@code train.fp.alpha > 0}
+ * the loss is FP-Diffusion's ({@link FokkerPlanckLoss}): every example becomes G stencil rows, so the
+ * per-worker minibatch is batch-size x G rows.
  */
 public final class TrainJob {
+  private static final long PROBE_STREAM = 0x70726f6265L;
   private final Settings settings;
   private final String master;
 
@@ -89,7 +98,10 @@ public final class TrainJob {
     DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
     TimeSampler times = TimeSamplers.create(sde, settings.getString("train.time-sampler"),
         settings.getString("train.weighting"), settings.getDouble("train.eta"));
+    Optional<FokkerPlanckLoss> fp = FokkerPlanckSettings.loss(settings, sde);
     int batch = settings.getInt("train.batch-size");
+    int rowsPerExample = FokkerPlanckSettings.rowsPerExample(fp, network.dimension());
+    int batchRows = batch * rowsPerExample;
     int averaging = settings.getInt("train.averaging-frequency");
     int workers = settings.getInt("train.workers") > 0 ? settings.getInt("train.workers") : jsc.defaultParallelism();
     long count = manifest.count();
@@ -107,18 +119,19 @@ public final class TrainJob {
     }
     if (restored.isPresent()) {
       net = restored.get().network();
+      checkSameLoss(net, fp);
       state = restored.get().state();
       ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
       System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
     } else {
-      net = newNetwork(network);
+      net = newNetwork(network, fp);
       state = TrainingState.start();
       ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
     }
     writeText(fs, new Path(out, "config.conf"), settings.render());
 
-    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batch)
-        .batchSizePerWorker(batch)
+    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
+        .batchSizePerWorker(batchRows)
         .averagingFrequency(averaging)
         .workerPrefetchNumBatches(settings.getInt("train.prefetch"))
         .rddTrainingApproach(approach())
@@ -134,6 +147,11 @@ public final class TrainJob {
         .values()
         .persist(StorageLevel.MEMORY_AND_DISK());
 
+    TrainingProbe probe = probe(examples, sde, network, transform, seed, fp);
+    if (fp.isPresent()) {
+      System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
+          fp.get(), rowsPerExample, batchRows);
+    }
     TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
         state, rounds, epochs, budgetSeconds);
     int checkpointEvery = settings.getInt("train.checkpoint-every");
@@ -148,7 +166,7 @@ public final class TrainJob {
           break;
         }
         JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
-            rounds, workers, batch, sde, times, transform, network), false);
+            rounds, workers, batch, sde, times, transform, network, fp.orElse(null)), false);
         long roundStart = System.nanoTime();
         sparkNet.fitMultiDataSet(batches);
         double loss = sparkNet.getScore();
@@ -166,7 +184,8 @@ public final class TrainJob {
         elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
         state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
         progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
-            sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()));
+            sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
+            probe == null ? TrainingProbe.Measurement.none() : probe.measure(sparkNet.getNetwork()));
         if (state.rounds() % checkpointEvery == 0) {
           checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
         }
@@ -186,12 +205,49 @@ public final class TrainJob {
     }
   }
 
-  private ComputationGraph newNetwork(ScoreNetworkConfig network) {
+  /**
+   * The fixed probe batch of metrics.jsonl's loss by t (and FP penalty): the first
+   * {@code train.probe-examples} examples of the data, or null when that is 0. The penalty is measured
+   * with the run's FP loss, or, for plain DSM on vector data (where it is cheap), with the train.fp
+   * settings at alpha 0 so that runs with and without the regularizer can be compared.
+   */
+  private TrainingProbe probe(JavaRDD<Example> examples, Sde sde, ScoreNetworkConfig network, DataTransform transform,
+      long seed, Optional<FokkerPlanckLoss> fp) {
+    int n = settings.getInt("train.probe-examples");
+    int bins = settings.getInt("train.loss-by-t-bins");
+    if (n <= 0) {
+      return null;
+    }
+    if (bins < 1 || bins > n) {
+      throw new UserError("train.loss-by-t-bins must be between 1 and train.probe-examples (" + n + "), got " + bins);
+    }
+    List<Example> first = examples.take(n);
+    if (first.size() < bins) {
+      return null;
+    }
+    long probeSeed = Seeds.derive(seed, PROBE_STREAM);
+    INDArray x0 = DsmPartitionBatches.modelInputs(first, 0, first.size(), network.dimension(), transform,
+        Seeds.random(probeSeed));
+    FokkerPlanckLoss measured = fp.orElse(network.vector() ? FokkerPlanckSettings.measurement(settings, sde) : null);
+    return new TrainingProbe(x0, sde, network, settings.getDouble("train.eta"), bins, probeSeed, measured);
+  }
+
+  private void checkSameLoss(ComputationGraph restored, Optional<FokkerPlanckLoss> fp) {
+    var vertex = restored.getConfiguration().getVertices().get(ScoreNetworkBuilder.LOSS);
+    Object had = vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof LossLayer ll ? ll.getLossFn() : null;
+    boolean same = fp.isPresent() ? fp.get().equals(had) : !(had instanceof FokkerPlanckLoss);
+    if (!same) {
+      throw new UserError("--resume: the checkpoint was trained with " + had + " but train.fp now asks for "
+          + fp.map(Object::toString).orElse("plain DSM (train.fp.alpha = 0)") + "; resume with the same train.fp settings");
+    }
+  }
+
+  private ComputationGraph newNetwork(ScoreNetworkConfig network, Optional<FokkerPlanckLoss> fp) {
     double lr = settings.getDouble("train.learning-rate");
     int warmup = settings.getInt("train.warmup");
     Adam adam = new Adam(new WarmupSchedule(lr, warmup));
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(network);
-    var conf = builder.training(adam, DataType.FLOAT);
+    var conf = fp.isPresent() ? builder.training(adam, DataType.FLOAT, fp.get()) : builder.training(adam, DataType.FLOAT);
     double clip = settings.getDouble("train.grad-clip");
     if (clip > 0) {
       for (var v : conf.getVertices().values()) {

@@ -1,6 +1,7 @@
 package org.scoresde.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.TrainingState;
 
 /**
  * Reports a training run as it goes: one JSON object per averaging round in metrics.jsonl
  * (rewritten whole each round, so it works on filesystems without append, through a temporary file
  * renamed into place, so a driver killed mid-write leaves a whole file to resume from) and one
- * console line with the loss, throughput and the ETA of the epoch or time budget.
+ * console line with the loss, throughput and the ETA of the epoch or time budget. Lines carry
+ * {@code loss_by_t} (an array of {t_lo, t_hi, loss}, as report.TrainingMetrics reads it) and
+ * {@code fp_penalty} (the mean Fokker-Planck penalty of the probe batch) when the run measures them.
  */
 final class TrainingProgress {
   private final ObjectMapper json = new ObjectMapper();
@@ -55,7 +59,8 @@ final class TrainingProgress {
     }
   }
 
-  void round(TrainingState s, double loss, double roundSeconds, long roundExamples, double lr) throws IOException {
+  void round(TrainingState s, double loss, double roundSeconds, long roundExamples, double lr,
+      TrainingProbe.Measurement probe) throws IOException {
     ObjectNode o = json.createObjectNode();
     o.put("epoch", s.round() == 0 ? s.epoch() - 1 : s.epoch());
     o.put("round", s.round() == 0 ? roundsPerEpoch - 1 : s.round() - 1);
@@ -66,6 +71,15 @@ final class TrainingProgress {
     o.put("seconds", s.seconds());
     o.put("round_seconds", roundSeconds);
     o.put("examples_per_second", roundExamples / roundSeconds);
+    if (!probe.lossByT().isEmpty()) {
+      ArrayNode bins = o.putArray("loss_by_t");
+      for (TrainingProbe.Bin b : probe.lossByT()) {
+        bins.addObject().put("t_lo", b.tLo()).put("t_hi", b.tHi()).put("loss", b.loss());
+      }
+    }
+    if (Double.isFinite(probe.fpPenalty())) {
+      o.put("fp_penalty", probe.fpPenalty());
+    }
     lines.add(o.toString());
     TrainJob.writeText(fs, tmp, String.join("\n", lines) + "\n");
     fs.delete(file, false);
@@ -80,9 +94,10 @@ final class TrainingProgress {
       long left = (long) epochs * roundsPerEpoch - ((long) s.epoch() * roundsPerEpoch + s.round());
       eta = left * perRound;
     }
-    System.err.printf("train: epoch %d round %d/%d loss %.4f  %.0f examples/s  %s elapsed  ETA %s%n",
-        o.get("epoch").asInt(), o.get("round").asInt() + 1, roundsPerEpoch, loss, roundExamples / roundSeconds,
-        duration(s.seconds()), duration(eta));
+    System.err.printf("train: epoch %d round %d/%d loss %.4f%s  %.0f examples/s  %s elapsed  ETA %s%n",
+        o.get("epoch").asInt(), o.get("round").asInt() + 1, roundsPerEpoch, loss,
+        Double.isFinite(probe.fpPenalty()) ? String.format("  fp penalty %.4g", probe.fpPenalty()) : "",
+        roundExamples / roundSeconds, duration(s.seconds()), duration(eta));
   }
 
   void finish(TrainingState s) {

@@ -7,9 +7,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.fp.FokkerPlanckStencil;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbedding;
 import org.scoresde.sde.Sde;
+import org.scoresde.time.Seeds;
 
 /**
  * Denoising score matching in noise-prediction form: for clean data x0, times t and per-example
@@ -21,6 +23,7 @@ import org.scoresde.sde.Sde;
  * features [N, E]}; labels {eps [N, D], flattened in C, H, W order}; label mask {w [N, 1]}.
  */
 public final class DenoisingScoreMatching {
+  private static final long STENCIL_STREAM = 0x46504446L;
   private final Sde sde;
   private final ScoreNetworkConfig config;
   private final TimeEmbedding embedding;
@@ -37,13 +40,7 @@ public final class DenoisingScoreMatching {
 
   /** The training minibatch for x0 ([N, C, H, W] or [N, D], already scaled), with noise drawn from {@code seed}. */
   public MultiDataSet batch(INDArray x0, double[] t, double[] w, long seed) {
-    int n = (int) x0.size(0);
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[] eps = new double[n * config.dimension()];
-    for (int i = 0; i < eps.length; i++) {
-      eps[i] = rng.nextGaussian();
-    }
-    return batch(x0, t, w, Nd4j.create(eps, new long[] {n, config.dimension()}, DataType.DOUBLE).castTo(x0.dataType()));
+    return batch(x0, t, w, noise((int) x0.size(0), seed).castTo(x0.dataType()));
   }
 
   /** The training minibatch for x0 with the given noise eps [N, D]. */
@@ -58,19 +55,64 @@ public final class DenoisingScoreMatching {
           + " examples, " + t.length + " times, " + w.length + " weights, noise " + Arrays.toString(eps.shape()));
     }
     DataType type = x0.dataType();
+    INDArray noise = eps.castTo(type).reshape('c', n, d);
+    INDArray xt = noised(x0, t, noise);
+    INDArray features = embedding.features(t, type);
+    return new MultiDataSet(new INDArray[] {networkInput(xt), features}, new INDArray[] {noise.dup()}, null,
+        new INDArray[] {column(w, type)});
+  }
+
+  /**
+   * The FP-Diffusion training minibatch for x0: the same x_t, noise and weights as
+   * {@link #batch(INDArray, double[], double[], long)} with this seed, laid out as the stencil's groups
+   * of G rows per example (docs/fp-diffusion.md section 5) for {@code FokkerPlanckLoss}; the stencil's
+   * directions and probes come from a stream derived from {@code seed}.
+   *
+   * <p>Batch layout: features {stencil inputs in the network's input shape [N G, ...], time features of
+   * each row's own time [N G, E]}; labels and label mask as the stencil made them.
+   */
+  public MultiDataSet fokkerPlanckBatch(INDArray x0, double[] t, double[] w, long seed, FokkerPlanckStencil stencil) {
+    int n = (int) x0.size(0);
+    int d = config.dimension();
+    if (x0.length() != (long) n * d || t.length != n || w.length != n) {
+      throw new IllegalArgumentException("need " + n + " examples of dimension " + d + " with one time and weight each, got x0 "
+          + Arrays.toString(x0.shape()) + ", " + t.length + " times, " + w.length + " weights");
+    }
+    DataType type = x0.dataType();
+    INDArray noise = noise(n, seed).castTo(type);
+    INDArray xt = noised(x0, t, noise);
+    FokkerPlanckStencil.Batch b = stencil.build(xt, Nd4j.createFromArray(t), noise,
+        Nd4j.createFromArray(w), Seeds.derive(seed, STENCIL_STREAM));
+    return new MultiDataSet(new INDArray[] {networkInput(b.inputs()), embedding.features(b.times())},
+        new INDArray[] {b.labels()}, null, new INDArray[] {b.labelMask()});
+  }
+
+  private INDArray noise(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] eps = new double[n * config.dimension()];
+    for (int i = 0; i < eps.length; i++) {
+      eps[i] = rng.nextGaussian();
+    }
+    return Nd4j.create(eps, new long[] {n, config.dimension()}, DataType.DOUBLE);
+  }
+
+  /** x_t = gamma_t x0 + sigma_t eps as [N, D] in x0's type. */
+  private INDArray noised(INDArray x0, double[] t, INDArray noise) {
+    int n = t.length;
+    DataType type = x0.dataType();
     double[] gamma = new double[n];
     double[] sigma = new double[n];
     for (int i = 0; i < n; i++) {
       gamma[i] = sde.meanScale(t[i]);
       sigma[i] = sde.std(t[i]);
     }
-    INDArray flat = x0.dup('c').reshape('c', n, d);
-    INDArray noise = eps.castTo(type).reshape('c', n, d);
-    INDArray xt = flat.mulColumnVector(column(gamma, type)).addi(noise.mulColumnVector(column(sigma, type)));
-    INDArray input = config.vector() ? xt : xt.reshape('c', n, config.channels(), config.height(), config.width());
-    INDArray features = embedding.features(t, type);
-    return new MultiDataSet(new INDArray[] {input, features}, new INDArray[] {noise.dup()}, null,
-        new INDArray[] {column(w, type)});
+    INDArray flat = x0.dup('c').reshape('c', n, config.dimension());
+    return flat.mulColumnVector(column(gamma, type)).addi(noise.mulColumnVector(column(sigma, type)));
+  }
+
+  private INDArray networkInput(INDArray rows) {
+    long n = rows.size(0);
+    return config.vector() ? rows : rows.reshape('c', n, config.channels(), config.height(), config.width());
   }
 
   /** w_i ||eps_i - eps_theta_i||^2 for every example of a batch built here, under the network (no update); returns [N]. */

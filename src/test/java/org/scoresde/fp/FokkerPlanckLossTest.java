@@ -174,7 +174,8 @@ class FokkerPlanckLossTest {
   @Test
   void configurationRoundTripsThroughJsonAndJavaSerialization() throws Exception {
     FokkerPlanckLoss loss = new FokkerPlanckLoss(Sdes.create("ve", java.util.Map.of("sigma_max", 30.0)), 0.2, 0.001,
-        new TimeDifference(2e-3, 1e-3, 0.1), 0.04, 0.03, ProbeDistribution.GAUSSIAN, ProbeDistribution.RADEMACHER, 3, false);
+        new TimeDifference(2e-3, 1e-3, 0.1), 0.04, 0.03, ProbeDistribution.GAUSSIAN, ProbeDistribution.RADEMACHER, 3, false)
+        .withMinTime(0.02);
     ComputationGraphConfiguration conf = configuration(loss);
     ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
     assertEquals(conf, back);
@@ -195,6 +196,8 @@ class FokkerPlanckLossTest {
       assertEquals(loss.stencil().groupSizeAt(D), copy.stencil().groupSizeAt(D));
     }
     assertNotEquals(loss, FokkerPlanckLoss.of(Sdes.create("ve"), 0.2));
+    assertEquals(0.02, restored.getMinTime());
+    assertNotEquals(loss, loss.withMinTime(0));
   }
 
   @Test

@@ -47,6 +47,40 @@ class FokkerPlanckPenaltyTest {
   }
 
   @Test
+  void examplesBelowTheSmallestTimeCarryNoPenaltyNorGradient() {
+    Random rng = new Random(23);
+    Sde vp = Sdes.create("vp");
+    FokkerPlanckChecks.Problem p = FpFixtures.problem(vp, 3, 2, 0.1, 0.9, rng);
+    FokkerPlanckStencil.Batch b = FokkerPlanckStencil.defaults(vp).build(p.x(), p.t(), null, null, 5);
+    double[] o = FpFixtures.values(FokkerPlanckStencil.outputsOf(p.score(), b));
+    for (int j = 0; j < o.length; j++) {
+      o[j] += 0.5 * rng.nextGaussian();
+    }
+    int d = b.groups().d();
+    INDArray outputs = Rows.matrix(o, b.groups().rows(), d, DataType.DOUBLE);
+    double[] all = new FokkerPlanckPenalty(vp, b.groups(), 1, 0, false).perExample(outputs);
+    double[] t = b.groups().time();
+    double cut = 0.5 * (t[0] + t[1]);
+    int below = t[0] < t[1] ? 0 : 1;
+    FokkerPlanckPenalty restricted = new FokkerPlanckPenalty(vp, b.groups(), 1, 0, false, cut);
+    double[] some = restricted.perExample(outputs);
+    double expected = 0;
+    for (int i = 0; i < all.length; i++) {
+      assertEquals(b.groups().time()[i] >= cut ? all[i] : 0.0, some[i]);
+      expected += some[i];
+    }
+    assertEquals(expected / all.length, restricted.value(outputs), 1e-12 * Math.abs(expected));
+    assertTrue(PenaltyGradients.maxRelativeError(restricted, outputs) < 1e-6);
+    double[] g = FpFixtures.values(restricted.gradient(outputs));
+    int rows = b.groups().rows() / b.groups().n();
+    for (int j = below * rows * d; j < (below + 1) * rows * d; j++) {
+      assertEquals(0.0, g[j], "row " + j / d + " of the group below the smallest time");
+    }
+    assertEquals(0.0, some[below]);
+    assertTrue(some[1 - below] != 0.0);
+  }
+
+  @Test
   void gradientComesBackInTheOutputsType() {
     Random rng = new Random(22);
     Sde vp = Sdes.create("vp");

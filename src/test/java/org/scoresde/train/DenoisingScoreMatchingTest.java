@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.SingleThreadNd4j;
 import org.scoresde.nn.ScoreNetworkConfig;
@@ -72,6 +73,38 @@ class DenoisingScoreMatchingTest {
       total += ex * ex + ey * ey;
     }
     return total / t.length;
+  }
+
+  @Test
+  void fokkerPlanckBatchLaysTheSameNoisyImagesOutAsStencilGroupsThatAUnetTrainsOn() {
+    Sde sde = new VpSde();
+    ScoreNetworkConfig config = ScoreNetworkConfig.unet(1, 4, 4, 4, java.util.List.of(1), 1);
+    DenoisingScoreMatching dsm = new DenoisingScoreMatching(sde, config);
+    INDArray x0 = Nd4j.linspace(DataType.FLOAT, -1, 2.0 / 31, 32).reshape(2, 1, 4, 4);
+    double[] t = {0.05, 0.7};
+    double[] w = {1.5, 0.25};
+    FokkerPlanckLoss loss = FokkerPlanckLoss.of(sde, 0.15);
+    int g = loss.stencil().groupSizeAt(16);
+    MultiDataSet plain = dsm.batch(x0, t, w, 99L);
+    MultiDataSet fp = dsm.fokkerPlanckBatch(x0, t, w, 99L, loss.stencil());
+    assertEquals(4, fp.getFeatures(0).rank());
+    assertEquals(2 * g, fp.getFeatures(0).size(0));
+    assertEquals(2 * g, fp.getFeatures(1).size(0));
+    for (int i = 0; i < 2; i++) {
+      assertEquals(plain.getFeatures(0).reshape(2, 16).getRow(i), fp.getFeatures(0).reshape(2 * g, 16).getRow((long) i * g),
+          "row 0 of each group is the DSM example x_t");
+      assertEquals(plain.getLabels(0).getRow(i), fp.getLabels(0).getRow((long) i * g), "with the same noise as label");
+      assertEquals(plain.getFeatures(1).getRow(i), fp.getFeatures(1).getRow((long) i * g));
+    }
+    ComputationGraph graph = new ScoreNetworkBuilder(config).newTrainingGraph(new Adam(1e-3), DataType.FLOAT);
+    graph.setListeners();
+    ComputationGraph fpGraph = new ComputationGraph(new ScoreNetworkBuilder(config).training(new Adam(1e-3), DataType.FLOAT, loss));
+    fpGraph.init(graph.params().dup(), true);
+    double before = fpGraph.score(fp);
+    assertTrue(Double.isFinite(before));
+    fpGraph.fit(fp);
+    assertTrue(Double.isFinite(fpGraph.score(fp)));
+    assertTrue(graph.params().sub(fpGraph.params()).amaxNumber().doubleValue() > 0, "one step moved the weights");
   }
 
   @Test
