@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.TrainingState;
 
 /**
@@ -28,7 +29,7 @@ class TrainingProgressTest {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("metrics.jsonl").toString());
     TrainingProgress first = new TrainingProgress(fs, file, false, TrainingState.start(), 4, 2, Double.POSITIVE_INFINITY);
     for (int r = 1; r <= 3; r++) {
-      first.round(state(r), 1.0 / r, 0.5, 64, 1e-3);
+      first.round(state(r), 1.0 / r, 0.5, 64, 1e-3, NO_PROBE);
     }
     assertFalse(Files.exists(dir.resolve(".metrics.jsonl.tmp")), "the temporary file was left behind");
     assertEquals(List.of(1L, 2L, 3L), rounds(dir.resolve("metrics.jsonl")));
@@ -36,11 +37,13 @@ class TrainingProgressTest {
     fs.rename(file, new org.apache.hadoop.fs.Path(dir.resolve(".metrics.jsonl.tmp").toString()));
 
     TrainingProgress resumed = new TrainingProgress(fs, file, true, state(2), 4, 2, Double.POSITIVE_INFINITY);
-    resumed.round(state(3), 0.3, 0.5, 64, 1e-3);
-    resumed.round(state(4), 0.25, 0.5, 64, 1e-3);
+    resumed.round(state(3), 0.3, 0.5, 64, 1e-3, NO_PROBE);
+    resumed.round(state(4), 0.25, 0.5, 64, 1e-3, NO_PROBE);
     assertEquals(List.of(1L, 2L, 3L, 4L), rounds(dir.resolve("metrics.jsonl")));
     assertFalse(Files.exists(dir.resolve(".metrics.jsonl.tmp")));
   }
+
+  private static final TrainingProbe.Measurement NO_PROBE = new TrainingProbe.Measurement(List.of(), Double.NaN);
 
   private static TrainingState state(int rounds) {
     return new TrainingState(rounds / 4, rounds % 4, 64L * rounds, rounds, rounds, rounds);
