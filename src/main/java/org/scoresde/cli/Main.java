@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       SampleCommand.class,
       DemoCommand.class,
       ReportCommand.class,
+      org.scoresde.bench.BenchCommand.class,
     })
 public final class Main implements Runnable {
 
