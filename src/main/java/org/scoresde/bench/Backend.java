@@ -3,6 +3,7 @@ package org.scoresde.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Layer;
@@ -25,21 +26,25 @@ record Backend(String backend, String extension, String oneDnn, Map<String, Inte
     }
     return new Backend(Nd4j.getBackend().getClass().getSimpleName(),
         System.getProperty("org.bytedeco.javacpp.platform.extension", ""), oneDnnStatus(), helpers,
-        Nd4jThreads.current());
+        Nd4j.getEnvironment().maxMasterThreads());
   }
 
   /**
-   * What org.scoresde.nn.OneDnn reports, read reflectively since it is optional: the values of its
-   * public static no-argument methods returning boolean or String, or "absent".
+   * What org.scoresde.nn.OneDnn reports through its static {@code loaded()} and {@code describe()},
+   * read reflectively since the class is optional: "absent" without it.
    */
   private static String oneDnnStatus() {
     try {
       Class<?> c = Class.forName("org.scoresde.nn.OneDnn");
       StringBuilder s = new StringBuilder();
-      for (Method m : c.getMethods()) {
-        if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
-            && (m.getReturnType() == boolean.class || m.getReturnType() == String.class)) {
-          s.append(s.length() == 0 ? "" : ", ").append(m.getName()).append('=').append(m.invoke(null));
+      for (String name : new String[] {"loaded", "describe"}) {
+        try {
+          Method m = c.getMethod(name);
+          if (Modifier.isStatic(m.getModifiers())) {
+            s.append(s.length() == 0 ? "" : ", ").append(name).append('=').append(m.invoke(null));
+          }
+        } catch (NoSuchMethodException e) {
+          // an older or newer OneDnn: report what there is
         }
       }
       return s.length() == 0 ? "present" : s.toString();
@@ -48,6 +53,14 @@ record Backend(String backend, String extension, String oneDnn, Map<String, Inte
     } catch (ReflectiveOperationException | RuntimeException e) {
       return "error: " + e;
     }
+  }
+
+  /** Reads what {@link #write} wrote. */
+  static Backend read(JsonNode node) {
+    Map<String, Integer> helpers = new TreeMap<>();
+    node.get("layer_helpers").fields().forEachRemaining(e -> helpers.put(e.getKey(), e.getValue().asInt()));
+    return new Backend(node.get("nd4j_backend").asText(), node.get("platform_extension").asText(),
+        node.get("onednn").asText(), helpers, node.get("nd4j_threads").asInt());
   }
 
   void write(ObjectNode node) {

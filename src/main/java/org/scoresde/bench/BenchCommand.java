@@ -16,8 +16,6 @@ import java.util.stream.Stream;
 import org.scoresde.cli.CommonOptions;
 import org.scoresde.cli.Settings;
 import org.scoresde.cli.UserError;
-import org.scoresde.nn.ScoreNetworkConfig;
-import org.scoresde.spark.SdeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,17 +67,12 @@ public final class BenchCommand implements Callable<Integer> {
     ObjectNode root;
     List<Figure> figures = new ArrayList<>();
     try {
-      ScoreNetworkConfig config = ScoreNetworkConfig.defaultFor(1, 28, 28);
       Stopwatch watch = bench.stopwatch();
 
-      stage(1, "float32 matrix product and the network in one JVM, " + bench.threads() + " threads");
-      Measurement gemm;
-      NetworkBench.Figures net;
-      try (Nd4jThreads ignored = Nd4jThreads.use(bench.threads())) {
-        gemm = GemmCeiling.measure(bench.gemmSize(), watch.withRepeats(5));
-        net = new NetworkBench(config, SdeSettings.sde(settings), batch).run(watch, bench.likelihoodNfe(),
-            s -> progress("  " + s));
-      }
+      stage(1, "float32 matrix product and the network in a JVM of " + bench.threads() + " ND4J threads");
+      NetworkBenchProcess.Result single = NetworkBenchProcess.run(settings, bench, work, s -> progress("  " + s));
+      Measurement gemm = single.gemm();
+      NetworkBench.Figures net = single.network();
 
       stage(2, "the PyTorch peer (" + bench.python() + ")");
       Path script = home().resolve("bench").resolve("peer").resolve("score_net.py");
@@ -227,9 +220,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** The project directory (the launcher's score.sde.home, else the working directory). */
+  /** The project directory: the launcher's score.sde.home, else SCORE_SDE_HOME, else the working directory. */
   private static Path home() {
-    return Path.of(System.getProperty("score.sde.home", System.getProperty("user.dir")));
+    String env = System.getenv("SCORE_SDE_HOME");
+    return Path.of(System.getProperty("score.sde.home", env != null ? env : System.getProperty("user.dir")));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

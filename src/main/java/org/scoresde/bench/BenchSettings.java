@@ -8,7 +8,7 @@ import org.scoresde.cli.UserError;
  * The {@code bench.*} keys of a run; with {@code --quick}, any key also set under
  * {@code bench.quick} replaces the full run's value (a smoke run of about a minute).
  */
-record BenchSettings(int batchSize, int threads, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
+record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
     int sparkImages, int sparkAveragingFrequency, double sparkMinutes, boolean cluster, int evaluateExamples,
     double evaluateTolerance, String fashionMnist, String python, double peerTimeoutSeconds) {
 
@@ -21,7 +21,7 @@ record BenchSettings(int batchSize, int threads, int warmup, int repeats, double
     try {
       int threads = c.getInt("threads") > 0 ? c.getInt("threads") : Runtime.getRuntime().availableProcessors();
       int batch = c.getInt("batch-size") > 0 ? c.getInt("batch-size") : all.getInt("train.batch-size");
-      BenchSettings b = new BenchSettings(batch, threads, c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
+      BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
           c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), c.getInt("spark-averaging-frequency"),
           c.getDouble("spark-minutes"), c.getBoolean("cluster"), c.getInt("evaluate-examples"),
           c.getDouble("evaluate-tolerance"), c.getString("fashion-mnist"), c.getString("python"),

@@ -1,5 +1,7 @@
 package org.scoresde.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -33,7 +35,26 @@ final class NetworkBench {
 
   /** What one run measured. */
   record Figures(long parameters, double convFlopsPerImage, Backend backend, Measurement train, Measurement forward,
-      Measurement vjp, Measurement likelihood, int likelihoodNfe) {}
+      Measurement vjp, Measurement likelihood, int likelihoodNfe) {
+
+    ObjectNode write(ObjectNode node) {
+      node.put("parameters", parameters);
+      node.put("conv_flops_per_image", convFlopsPerImage);
+      node.put("likelihood_nfe", likelihoodNfe);
+      backend.write(node.putObject("backend"));
+      train.write(node.putObject("train"));
+      forward.write(node.putObject("forward"));
+      vjp.write(node.putObject("vjp"));
+      likelihood.write(node.putObject("likelihood"));
+      return node;
+    }
+
+    static Figures read(JsonNode node) {
+      return new Figures(node.get("parameters").asLong(), node.get("conv_flops_per_image").asDouble(),
+          Backend.read(node.get("backend")), Measurement.read(node.get("train")), Measurement.read(node.get("forward")),
+          Measurement.read(node.get("vjp")), Measurement.read(node.get("likelihood")), node.get("likelihood_nfe").asInt());
+    }
+  }
 
   Figures run(Stopwatch watch, int likelihoodNfe, java.util.function.Consumer<String> log) {
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(config);
