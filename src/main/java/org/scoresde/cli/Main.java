@@ -1,6 +1,7 @@
 package org.scoresde.cli;
 
 import java.io.PrintWriter;
+import org.scoresde.nn.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,6 +39,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    OneDnn.selectPlatform();
     System.exit(execute(args));
   }
 

@@ -143,7 +143,7 @@ public final class ModelFile {
       throw new ModelFileException(what + ": the network has " + graph.numParams()
           + " parameters but its metadata describes a network with " + expectedParams);
     }
-    return new Model(ScoreNetworkBuilder.prepared(graph), metadata);
+    return new Model(graph, metadata);
   }
 
   private static long parameterCount(ComputationGraphConfiguration conf) {

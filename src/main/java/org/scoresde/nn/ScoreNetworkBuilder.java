@@ -94,28 +94,20 @@ public final class ScoreNetworkBuilder {
   public ComputationGraph newTrainingGraph(IUpdater updater, DataType dataType) {
     ComputationGraph graph = new ComputationGraph(training(updater, dataType));
     graph.init();
-    return prepared(graph);
+    return graph;
   }
 
   /** An evaluation graph (workspaces on) over the given parameters, which it uses without copying. */
   public ComputationGraph forwardGraph(INDArray params) {
     ComputationGraph graph = new ComputationGraph(inference(params.dataType(), WorkspaceMode.ENABLED));
     graph.init(params, false);
-    return prepared(graph);
+    return graph;
   }
 
   /** An input-gradient graph (workspaces NONE) over the given parameters, which it uses without copying. */
   public InputGradientGraph gradientGraph(INDArray params) {
     InputGradientGraph graph = new InputGradientGraph(inference(params.dataType(), WorkspaceMode.NONE), INPUT, OUTPUT);
     graph.init(params, false);
-    return prepared(graph);
-  }
-
-  /**
-   * Every score network built here or restored from a model file passes through this method; it is
-   * where faster layer helpers (oneDNN) would be installed. Today it returns the graph unchanged.
-   */
-  public static <G extends ComputationGraph> G prepared(G graph) {
     return graph;
   }
 
@@ -277,7 +269,7 @@ public final class ScoreNetworkBuilder {
     }
 
     private ConvolutionLayer conv(int cin, int cout, int kernel, double retain) {
-      ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(kernel, kernel).nIn(cin).nOut(cout).stride(1, 1)
+      ConvolutionLayer.Builder b = new OneDnnConvolution.Builder(kernel, kernel).nIn(cin).nOut(cout).stride(1, 1)
           .activation(Activation.IDENTITY);
       if (retain > 0) {
         b.dropOut(retain);

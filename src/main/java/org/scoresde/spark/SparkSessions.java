@@ -2,10 +2,12 @@ package org.scoresde.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.scoresde.nn.OneDnn;
 
 /**
  * Starts the Spark session of a job: the given master (local[*] by default), or whatever
- * spark-submit already configured; with the settings ND4J and DL4J need on every executor.
+ * spark-submit already configured; with the settings ND4J and DL4J need on every executor (one
+ * OpenMP thread per task, and the driver's choice of libnd4j build unless spark-submit chose one).
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -19,6 +21,12 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    String nativeVariant = OneDnn.selectPlatform();
+    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+    if (!nativeVariant.isEmpty() && !executorOptions.contains(OneDnn.EXTENSION_PROPERTY)) {
+      conf.set("spark.executor.extraJavaOptions",
+          (executorOptions + " -D" + OneDnn.EXTENSION_PROPERTY + "=" + nativeVariant).trim());
+    }
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");

@@ -203,7 +203,7 @@ public final class TrainJob {
     }
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
-    return ScoreNetworkBuilder.prepared(graph);
+    return graph;
   }
 
   private static double currentLearningRate(ComputationGraph net) {
