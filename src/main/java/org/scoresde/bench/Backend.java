@@ -1,19 +1,18 @@
 package org.scoresde.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nn.OneDnn;
 
 /**
  * Which ND4J build the figures come from: the backend, the JavaCPP platform extension chosen at JVM
- * start (e.g. {@code -onednn-avx512}), the project's oneDNN switch if it has one, and which layer
- * helpers the score network actually got (counted per helper class over the graph's layers).
+ * start (e.g. {@code -onednn-avx512}), what {@link OneDnn} reports, and which layer helpers the
+ * score network actually got (counted per helper class over the graph's layers).
  */
 record Backend(String backend, String extension, String oneDnn, Map<String, Integer> layerHelpers, int threads) {
 
@@ -25,34 +24,8 @@ record Backend(String backend, String extension, String oneDnn, Map<String, Inte
       helpers.merge(key, 1, Integer::sum);
     }
     return new Backend(Nd4j.getBackend().getClass().getSimpleName(),
-        System.getProperty("org.bytedeco.javacpp.platform.extension", ""), oneDnnStatus(), helpers,
+        System.getProperty(OneDnn.EXTENSION_PROPERTY, ""), OneDnn.describe(), helpers,
         Nd4j.getEnvironment().maxMasterThreads());
-  }
-
-  /**
-   * What org.scoresde.nn.OneDnn reports through its static {@code loaded()} and {@code describe()},
-   * read reflectively since the class is optional: "absent" without it.
-   */
-  private static String oneDnnStatus() {
-    try {
-      Class<?> c = Class.forName("org.scoresde.nn.OneDnn");
-      StringBuilder s = new StringBuilder();
-      for (String name : new String[] {"loaded", "describe"}) {
-        try {
-          Method m = c.getMethod(name);
-          if (Modifier.isStatic(m.getModifiers())) {
-            s.append(s.length() == 0 ? "" : ", ").append(name).append('=').append(m.invoke(null));
-          }
-        } catch (NoSuchMethodException e) {
-          // an older or newer OneDnn: report what there is
-        }
-      }
-      return s.length() == 0 ? "present" : s.toString();
-    } catch (ClassNotFoundException e) {
-      return "absent";
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return "error: " + e;
-    }
   }
 
   /** Reads what {@link #write} wrote. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.scoresde.nn.OneDnn;
 import org.scoresde.cli.Settings;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.spark.SdeSettings;
@@ -65,6 +66,7 @@ public final class NetworkBenchProcess {
 
   /** Child entry point: SETTINGS_FILE QUICK; prints one JSON line on stdout. */
   public static void main(String[] args) throws Exception {
+    OneDnn.selectPlatform();
     Settings settings = Settings.load(args[0], new ArrayList<>());
     BenchSettings bench = BenchSettings.from(settings, Boolean.parseBoolean(args[1]));
     Stopwatch watch = bench.stopwatch();

@@ -3,6 +3,7 @@ package org.scoresde.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.scoresde.nn.OneDnn;
 import org.scoresde.cli.Main;
 
 /**
@@ -17,6 +18,7 @@ public final class PeakMemoryProbe {
   private PeakMemoryProbe() {}
 
   public static void main(String[] args) throws IOException {
+    OneDnn.selectPlatform();
     int code = Main.execute(args);
     System.out.println(PREFIX + peakKilobytes());
     System.out.flush();

@@ -195,7 +195,7 @@ final class SparkTrainBench {
     }
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
-    return ScoreNetworkBuilder.prepared(graph);
+    return graph;
   }
 
   /** The rates after the first (which includes start-up and caching), or the only one. */
