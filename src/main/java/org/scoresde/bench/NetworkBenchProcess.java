@@ -22,6 +22,12 @@ import org.scoresde.spark.SdeSettings;
  * child also keeps the network's off-heap garbage out of the parent, which then runs Spark.
  */
 public final class NetworkBenchProcess {
+  /**
+   * The child's heap: small on purpose, so that the collector runs often and frees the off-heap
+   * buffers of the input-gradient graph (workspaces NONE) before they pile up to gigabytes.
+   */
+  private static final String HEAP = "1g";
+
   private NetworkBenchProcess() {}
 
   /** What the child measured. */
@@ -34,8 +40,7 @@ public final class NetworkBenchProcess {
     Files.writeString(conf, settings.render());
     Path out = work.resolve("network.json");
     Path err = work.resolve("network.log");
-    String heap = Math.max(256, Runtime.getRuntime().maxMemory() >> 20) + "m";
-    List<String> cmd = ChildJvm.command(heap, NetworkBenchProcess.class.getName(),
+    List<String> cmd = ChildJvm.command(HEAP, NetworkBenchProcess.class.getName(),
         List.of(conf.toString(), String.valueOf(bench.quick())));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("OMP_NUM_THREADS", String.valueOf(bench.threads()));
