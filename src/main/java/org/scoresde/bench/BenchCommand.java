@@ -26,12 +26,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = {
-      "Measure the default Fashion-MNIST network (batch train.batch-size, float32): training step, forward,",
-      "forward + vector-Jacobian product and probability-flow likelihood at a fixed NFE, next to the same",
-      "network in PyTorch (bench/peer/score_net.py via bench.python); the float32 matrix-product ceiling and",
-      "the convolutions' GFLOP/s; Spark training on local[1], local[2] and a two-worker standalone cluster,",
-      "the cost of parameter averaging, and evaluate's peak memory at 1x and 10x data. Warm-up, repeats,",
-      "medians with min-max. Settings: bench.* in conf/defaults.conf. About 10 minutes on 2 cores; --quick ~1-2."})
+      "Measure the default Fashion-MNIST network (batch bench.batch-size, float32):",
+      "training step, forward, forward + vector-Jacobian product and probability-flow",
+      "likelihood at a fixed NFE, next to the same network in PyTorch",
+      "(bench/peer/score_net.py run by bench.python); the float32 matrix-product ceiling",
+      "and the convolutions' GFLOP/s; Spark training on local[1], local[2] and a",
+      "two-worker standalone cluster (--master is not used), the cost of parameter",
+      "averaging, and evaluate's peak memory at 1x and 10x data. Warm-up, repeats,",
+      "medians with min-max. Settings: bench.* in conf/defaults.conf. About 10 minutes",
+      "on an idle 2-core machine (BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
   private static final int STAGES = 5;
 
@@ -40,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead of the table.")
   boolean json;
 
-  @Option(names = "--quick", description = "A smoke run of about a minute (the bench.quick settings).")
+  @Option(names = "--quick", description = "A smoke run of a minute or two (the bench.quick settings).")
   boolean quick;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON document to FILE.")
