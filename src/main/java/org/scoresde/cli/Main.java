@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ReportCommand.class,
       ClassifierCommand.class,
+      org.scoresde.bench.BenchCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,242 @@
+package org.scoresde.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.scoresde.cli.CommonOptions;
+import org.scoresde.cli.Settings;
+import org.scoresde.cli.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: the performance harness of the default Fashion-MNIST network, side by side with
+ * the PyTorch peer and against the machine's matrix-product ceiling, in one run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    description = {
+      "Measure the default Fashion-MNIST network (batch bench.batch-size, float32):",
+      "training step, forward, forward + vector-Jacobian product and probability-flow",
+      "likelihood at a fixed NFE, next to the same network in PyTorch",
+      "(bench/peer/score_net.py run by bench.python); the float32 matrix-product ceiling",
+      "and the convolutions' GFLOP/s; Spark training on local[1], local[2] and a",
+      "two-worker standalone cluster (--master is not used), the cost of parameter",
+      "averaging, and evaluate's peak memory at 1x and 10x data. Warm-up, repeats,",
+      "medians with min-max. Settings: bench.* in conf/defaults.conf. About 10 minutes",
+      "on an idle 2-core machine (BENCHMARKS.md)."})
+public final class BenchCommand implements Callable<Integer> {
+  private static final int STAGES = 5;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--json", description = "Print one JSON document instead of the table.")
+  boolean json;
+
+  @Option(names = "--quick", description = "A smoke run of a minute or two (the bench.quick settings).")
+  boolean quick;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON document to FILE.")
+  Path out;
+
+  @Option(names = "--overwrite", description = "Replace an existing --out file.")
+  boolean overwrite;
+
+  private long started;
+
+  @Override
+  public Integer call() throws Exception {
+    if (out != null && Files.exists(out) && !overwrite) {
+      throw new UserError("output " + out + " already exists; pass --overwrite to replace it");
+    }
+    Settings settings = common.settings();
+    BenchSettings bench = BenchSettings.from(settings, quick);
+    int batch = bench.batchSize();
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    started = System.nanoTime();
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    Path work = Files.createTempDirectory("score-sde-bench");
+    ObjectNode root;
+    List<Figure> figures = new ArrayList<>();
+    try {
+      Stopwatch watch = bench.stopwatch();
+
+      stage(1, "float32 matrix product and the network in a JVM of " + bench.threads() + " ND4J threads");
+      NetworkBenchProcess.Result single = NetworkBenchProcess.run(settings, bench, work, s -> progress("  " + s));
+      Measurement gemm = single.gemm();
+      NetworkBench.Figures net = single.network();
+
+      stage(2, "the PyTorch peer (" + bench.python() + ")");
+      Path script = home().resolve("bench").resolve("peer").resolve("score_net.py");
+      PyTorchPeer.Result peer = new PyTorchPeer(bench.python(), script)
+          .run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds());
+      if (!peer.available()) {
+        progress("  PyTorch peer " + peer.unavailable());
+      }
+
+      double ceiling = gemm.max();
+      double peerFlops = peer.available() ? peer.json().get("conv_mflop_per_image").asDouble() * 1e6 : Double.NaN;
+      figures.add(new Figure("training step", "images/s", net.train(), peer.figure("train_images_per_second"), null));
+      figures.add(new Figure("forward (score)", "images/s", net.forward(), peer.figure("forward_images_per_second"), null));
+      figures.add(new Figure("forward + VJP", "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null));
+      figures.add(new Figure("likelihood, " + net.likelihoodNfe() + " NFE (Euler, Rademacher)", "examples/s",
+          net.likelihood(), peer.figure("likelihood_examples_per_second"), null));
+      figures.add(new Figure("sgemm " + bench.gemmSize() + "^2 (ceiling = best)", "GFLOP/s", gemm,
+          peer.figure("gemm_gflops"), "PyTorch: torch.mm"));
+      Measurement convForward = net.forward().times(net.convFlopsPerImage() / 1e9);
+      Measurement convTrain = net.train().times(3 * net.convFlopsPerImage() / 1e9);
+      figures.add(new Figure("convolutions in forward", "GFLOP/s", convForward,
+          peer.available() ? peer.figure("forward_images_per_second").times(peerFlops / 1e9) : null, null));
+      figures.add(new Figure("convolutions in training (3x forward FLOPs)", "GFLOP/s", convTrain,
+          peer.available() ? peer.figure("train_images_per_second").times(3 * peerFlops / 1e9) : null, null));
+      figures.add(new Figure("convolutions in training / ceiling", "", Measurement.single(convTrain.median() / ceiling),
+          null, "target >= 0.40"));
+
+      stage(3, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
+      SparkTrainBench.Figures spark = new SparkTrainBench(settings, bench, work.resolve("spark"), s -> progress("  " + s)).run();
+      figures.add(new Figure("Spark train local[1], 1 worker", "examples/s", spark.local1(), null, null));
+      figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
+      figures.add(new Figure("local[2] / local[1]", "", Measurement.single(spark.local2().median() / spark.local1().median()),
+          null, "target >= 1.7"));
+      if (spark.cluster() != null) {
+        figures.add(new Figure("Spark train standalone, 2 workers", "examples/s", spark.cluster(), null, spark.clusterNote()));
+      }
+      figures.add(new Figure("plain graph.fit, same images and iterations", "examples/s", spark.singleJvm(), null, null));
+      figures.add(new Figure("parameter averaging overhead (fit / local[1] - 1)", "",
+          Measurement.single(spark.averagingOverhead()), null, "target <= 0.10"));
+
+      stage(4, "evaluate's peak memory at 1x and 10x data (child JVMs)");
+      EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
+          settings.getLong("seed"), s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
+          600);
+      figures.add(new Figure("evaluate peak RSS, " + memory.small().examples() + " examples", "MB",
+          Measurement.single(memory.small().peakKb() / 1024.0), null, String.format("%.0f s", memory.small().seconds())));
+      figures.add(new Figure("evaluate peak RSS, " + memory.large().examples() + " examples", "MB",
+          Measurement.single(memory.large().peakKb() / 1024.0), null, String.format("%.0f s", memory.large().seconds())));
+      figures.add(new Figure("evaluate peak RSS 10x / 1x", "", Measurement.single(memory.ratio()), null, "target <= 1.10"));
+
+      stage(5, "report");
+      root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);
+    } finally {
+      System.setOut(stdout);
+      deleteRecursively(work);
+    }
+    String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    if (out != null) {
+      Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName(), ".tmp");
+      Files.writeString(tmp, text + "\n");
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    if (json) {
+      System.out.println(text);
+    } else {
+      System.out.println(table(root, figures));
+    }
+    return 0;
+  }
+
+  private ObjectNode report(Settings settings, BenchSettings bench, int batch, NetworkBench.Figures net,
+      PyTorchPeer.Result peer, SparkTrainBench.Figures spark, List<Figure> figures, double loadBefore) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cpu", Machine.cpuModel());
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("memory_gib", Machine.memoryGib());
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("load_average_start", loadBefore);
+    machine.put("bench_peak_rss_mb", selfPeakMb());
+    machine.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    net.backend().write(root.putObject("backend"));
+    ObjectNode s = root.putObject("settings");
+    s.put("quick", quick);
+    s.put("batch", batch);
+    s.put("threads", bench.threads());
+    s.put("warmup", bench.warmup());
+    s.put("repeats", bench.repeats());
+    s.put("budget_seconds", bench.budgetSeconds());
+    s.put("likelihood_nfe", bench.likelihoodNfe());
+    s.put("gemm_size", bench.gemmSize());
+    s.put("spark_images", spark.images());
+    s.put("spark_averaging_frequency", spark.averagingFrequency());
+    s.put("spark_omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+    ObjectNode network = root.putObject("network");
+    network.put("parameters", net.parameters());
+    network.put("conv_mflop_per_image", net.convFlopsPerImage() / 1e6);
+    ObjectNode p = root.putObject("peer");
+    p.put("status", peer.available() ? "ok" : peer.unavailable());
+    if (peer.available()) {
+      p.put("torch", peer.json().get("torch").asText());
+      p.put("threads", peer.json().get("threads").asInt());
+      p.put("parameters", peer.json().get("parameters").asLong());
+      p.put("conv_mflop_per_image", peer.json().get("conv_mflop_per_image").asDouble());
+      p.put("same_parameter_count", peer.json().get("parameters").asLong() == net.parameters());
+    }
+    ObjectNode f = root.putObject("figures");
+    for (Figure figure : figures) {
+      figure.write(f.putObject(figure.name()));
+    }
+    root.put("seconds", (System.nanoTime() - started) / 1e9);
+    return root;
+  }
+
+  private static String table(ObjectNode root, List<Figure> figures) {
+    StringBuilder b = new StringBuilder();
+    ObjectNode backend = (ObjectNode) root.get("backend");
+    b.append(String.format("machine: %s, %d cores; ND4J %s%s, oneDNN: %s; parameters %d (PyTorch: %s)%n",
+        root.get("machine").get("cpu").asText(), root.get("machine").get("cores").asInt(),
+        backend.get("nd4j_backend").asText(), backend.get("platform_extension").asText(), backend.get("onednn").asText(),
+        root.get("network").get("parameters").asLong(),
+        root.get("peer").has("parameters") ? root.get("peer").get("parameters").asText() : root.get("peer").get("status").asText()));
+    b.append("| figure | ours: median (min-max) | PyTorch | ours / PyTorch | note |\n|---|---|---|---|---|\n");
+    for (Figure figure : figures) {
+      b.append(figure.row()).append('\n');
+    }
+    b.append(String.format("%.0f s in all%n", root.get("seconds").asDouble()));
+    return b.toString();
+  }
+
+  private void stage(int i, String what) {
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    System.err.printf("bench: [%d/%d] %s (%.0f s elapsed)%n", i, STAGES, what, elapsed);
+  }
+
+  private void progress(String what) {
+    System.err.printf("bench: %s (%.0f s elapsed)%n", what, (System.nanoTime() - started) / 1e9);
+  }
+
+  private static double selfPeakMb() {
+    try {
+      return PeakMemoryProbe.peakKilobytes() / 1024.0;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The project directory: the launcher's score.sde.home, else SCORE_SDE_HOME, else the working directory. */
+  private static Path home() {
+    String env = System.getenv("SCORE_SDE_HOME");
+    return Path.of(System.getProperty("score.sde.home", env != null ? env : System.getProperty("user.dir")));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.scoresde.bench;
+
+import com.typesafe.config.Config;
+import org.scoresde.cli.Settings;
+import org.scoresde.cli.UserError;
+
+/**
+ * The {@code bench.*} keys of a run; with {@code --quick}, any key also set under
+ * {@code bench.quick} replaces the full run's value (a smoke run of about a minute).
+ */
+record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
+    int sparkImages, int sparkAveragingFrequency, double sparkMinutes, boolean cluster, int evaluateExamples,
+    double evaluateTolerance, String fashionMnist, String python, double peerTimeoutSeconds) {
+
+  static BenchSettings from(Settings settings, boolean quick) {
+    Config all = settings.config();
+    Config c = all.getConfig("bench");
+    if (quick) {
+      c = c.getConfig("quick").withFallback(c);
+    }
+    try {
+      int threads = c.getInt("threads") > 0 ? c.getInt("threads") : Runtime.getRuntime().availableProcessors();
+      int batch = c.getInt("batch-size") > 0 ? c.getInt("batch-size") : all.getInt("train.batch-size");
+      BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
+          c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), c.getInt("spark-averaging-frequency"),
+          c.getDouble("spark-minutes"), c.getBoolean("cluster"), c.getInt("evaluate-examples"),
+          c.getDouble("evaluate-tolerance"), c.getString("fashion-mnist"), c.getString("python"),
+          c.getDouble("peer-timeout-seconds"));
+      b.check();
+      return b;
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new UserError("bench configuration: " + e.getMessage());
+    }
+  }
+
+  private void check() {
+    if (batchSize < 1 || warmup < 0 || repeats < 2 || !(budgetSeconds > 0) || likelihoodNfe < 1 || gemmSize < 16 || sparkImages < 64
+        || sparkAveragingFrequency < 1 || !(sparkMinutes > 0) || evaluateExamples < 1 || !(evaluateTolerance > 0)) {
+      throw new UserError("bench configuration: need batch-size >= 0, warmup >= 0, repeats >= 2, budget-seconds > 0, likelihood-nfe >= 1, "
+          + "gemm-size >= 16, spark-images >= 64, spark-averaging-frequency >= 1, spark-minutes > 0, "
+          + "evaluate-examples >= 1, evaluate-tolerance > 0");
+    }
+  }
+
+  Stopwatch stopwatch() {
+    return new Stopwatch(warmup, repeats, budgetSeconds);
+  }
+}

@@ -1,0 +1,95 @@
+package org.scoresde.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.scoresde.data.InputRequest;
+import org.scoresde.data.ShardFormat;
+import org.scoresde.score.GaussianMixture;
+import org.scoresde.spark.ShardJob;
+import org.scoresde.spark.ShardRequest;
+import org.scoresde.spark.SparkSessions;
+
+/**
+ * Evaluate's peak memory as the data grows: the evaluate command on n and on 10 n examples of a
+ * Gaussian mixture (vector shards, the exact mixture score behind the model seam, so the solver and
+ * the job do all the work cheaply), each in a fresh child JVM on local[2] with this JVM's heap
+ * limit, whose peak resident set (driver and executors together) is compared.
+ */
+final class EvaluateMemoryBench {
+  private final Path work;
+  private final long seed;
+  private final Consumer<String> log;
+
+  EvaluateMemoryBench(Path work, long seed, Consumer<String> log) {
+    this.work = work;
+    this.seed = seed;
+    this.log = log;
+  }
+
+  /** One size's run: examples, peak RSS in kB, wall seconds of the child JVM. */
+  record Run(int examples, long peakKb, double seconds) {}
+
+  /** Both runs. */
+  record Figures(Run small, Run large, double tolerance) {
+    double ratio() {
+      return large.peakKb() / (double) small.peakKb();
+    }
+  }
+
+  Figures run(int n, double tolerance, double timeoutSeconds) throws IOException, InterruptedException {
+    GaussianMixture mixture = GaussianMixture.random(3, 2, new Random(seed));
+    Path gmm = work.resolve("gmm.json");
+    Files.writeString(gmm, mixture.toJson());
+    Run small = once(mixture, gmm, n, tolerance, timeoutSeconds);
+    Run large = once(mixture, gmm, 10 * n, tolerance, timeoutSeconds);
+    return new Figures(small, large, tolerance);
+  }
+
+  private Run once(GaussianMixture mixture, Path gmm, int n, double tolerance, double timeoutSeconds)
+      throws IOException, InterruptedException {
+    Path csv = work.resolve("gmm-" + n + ".csv");
+    StringBuilder text = new StringBuilder();
+    for (double[] row : mixture.sample(n, seed + n, DataType.DOUBLE).toDoubleMatrix()) {
+      text.append(row[0]).append(',').append(row[1]).append('\n');
+    }
+    Files.writeString(csv, text.toString(), StandardCharsets.UTF_8);
+    String data = work.resolve("gmm-shards-" + n).toString();
+    SparkSession spark = SparkSessions.create("bench shard", "local[2]");
+    try {
+      ShardJob.run(spark, new ShardRequest(new InputRequest(ShardFormat.CSV, csv.toString(), null, null, null, 16L << 20),
+          data, 4, true, seed, 128L << 20, 0), System.err);
+    } finally {
+      SparkTrainBench.stopSpark();
+    }
+    log.accept("evaluate " + n + " examples in a child JVM");
+    String heap = Math.max(256, Runtime.getRuntime().maxMemory() >> 20) + "m";
+    List<String> cmd = ChildJvm.command(heap, PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
+        "--model", "gmm:" + gmm, "--sde", "vp", "--data", data, "--out", work.resolve("eval-" + n).toString(),
+        "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance), "--overwrite"));
+    Path out = work.resolve("eval-" + n + ".out");
+    Path err = work.resolve("eval-" + n + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor((long) timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("evaluate of " + n + " examples did not finish in " + (long) timeoutSeconds + " s");
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long peak = Files.readAllLines(out).stream().filter(l -> l.startsWith(PeakMemoryProbe.PREFIX))
+        .mapToLong(l -> Long.parseLong(l.substring(PeakMemoryProbe.PREFIX.length()).trim())).findFirst().orElse(-1);
+    if (p.exitValue() != 0 || peak <= 0) {
+      throw new IllegalStateException("evaluate of " + n + " examples failed (exit " + p.exitValue() + "); see " + err);
+    }
+    return new Run(n, peak, seconds);
+  }
+}

@@ -1,0 +1,106 @@
+package org.scoresde.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.cli.Main;
+
+/**
+ * The harness's smoke run ({@code bench --quick --json}): every figure is measured (positive,
+ * finite medians within their min-max), the JSON on stdout is the one written to --out, and the
+ * PyTorch peer either ran the same network (equal parameter count, finite ratios) or says why not.
+ */
+class BenchCommandTest {
+  private static final List<String> EXPECTED = List.of("training step", "forward (score)", "forward + VJP",
+      "convolutions in forward", "local[2] / local[1]", "parameter averaging overhead (fit / local[1] - 1)",
+      "evaluate peak RSS 10x / 1x");
+
+  @Test
+  void quickJsonMeasuresEveryFigure(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("bench.json");
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      rc = Main.execute("bench", "--quick", "--json", "--out", out.toString());
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, rc);
+    ObjectMapper om = new ObjectMapper();
+    JsonNode root = om.readTree(buf.toString(StandardCharsets.UTF_8));
+    assertEquals(root, om.readTree(Files.readString(out)));
+    assertTrue(root.get("network").get("parameters").asLong() > 0);
+    assertTrue(root.get("network").get("conv_mflop_per_image").asDouble() > 0);
+    assertFalse(root.get("backend").get("nd4j_backend").asText().isEmpty());
+    JsonNode figures = root.get("figures");
+    List<String> names = new ArrayList<>();
+    figures.fieldNames().forEachRemaining(names::add);
+    for (String name : EXPECTED) {
+      assertTrue(names.contains(name), name + " missing from " + names);
+    }
+    assertTrue(names.stream().anyMatch(n -> n.startsWith("likelihood, ")), names.toString());
+    assertTrue(names.stream().anyMatch(n -> n.startsWith("sgemm ")), names.toString());
+    boolean peer = root.get("peer").get("status").asText().equals("ok");
+    if (peer) {
+      assertTrue(root.get("peer").get("same_parameter_count").asBoolean(), root.get("peer").toString());
+    } else {
+      assertTrue(root.get("peer").get("status").asText().startsWith("unavailable: "), root.get("peer").toString());
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = figures.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      JsonNode ours = f.getValue().get("ours");
+      double median = ours.get("median").asDouble();
+      assertTrue(Double.isFinite(median), f.toString());
+      assertTrue(ours.get("min").asDouble() <= median && median <= ours.get("max").asDouble(), f.toString());
+      if (f.getKey().startsWith("parameter averaging overhead")) {
+        assertTrue(median > -1, f.toString());
+      } else {
+        assertTrue(median > 0, f.toString());
+      }
+      if (!f.getValue().get("pytorch").isNull()) {
+        assertTrue(peer);
+        assertTrue(f.getValue().get("pytorch").get("median").asDouble() > 0, f.toString());
+        double ratio = f.getValue().get("ratio").asDouble();
+        assertTrue(Double.isFinite(ratio) && ratio > 0, f.toString());
+      }
+    }
+    if (peer) {
+      assertFalse(figures.get("training step").get("pytorch").isNull());
+    }
+  }
+
+  @Test
+  void existingOutputIsRefusedWithOneErrorLine(@TempDir Path dir) throws Exception {
+    Path out = Files.writeString(dir.resolve("bench.json"), "{}");
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      rc = Main.execute("bench", "--quick", "--out", out.toString());
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, rc);
+    String err = buf.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.startsWith("error: output "), err);
+    assertEquals("{}", Files.readString(out));
+  }
+}
