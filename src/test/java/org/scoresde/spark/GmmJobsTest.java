@@ -75,7 +75,31 @@ class GmmJobsTest {
   }
 
   @Test
-  void everySamplerReproducesTheMixtureMean() throws Exception {
+  void evaluateInTenDimensionsMatchesTheExactMeanLogDensity() throws Exception {
+    GaussianMixture m10 = GaussianMixture.random(3, 10, new Random(12));
+    Files.writeString(dir.resolve("gmm10.json"), m10.toJson());
+    INDArray x = m10.sample(120, 6L, DataType.DOUBLE);
+    StringBuilder csv = new StringBuilder();
+    for (double[] row : x.toDoubleMatrix()) {
+      csv.append(java.util.Arrays.stream(row).mapToObj(Double::toString).collect(java.util.stream.Collectors.joining(","))).append('\n');
+    }
+    Files.writeString(dir.resolve("points10.csv"), csv.toString());
+    Path shards = dir.resolve("shards10");
+    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
+        dir.resolve("points10.csv").toString(), "--output", shards.toString(), "--shards", "2"));
+    Path out = dir.resolve("eval10");
+    assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", "gmm:" + dir.resolve("gmm10.json"),
+        "--sde", "subvp", "--data", shards.toString(), "--out", out.toString(), "--trace", "exact"));
+    JsonNode nll = new ObjectMapper().readTree(Files.readString(out.resolve("nll.json")));
+    assertEquals(120, nll.get("n").asLong());
+    double exact = -new GaussianMixtureScore(m10, new org.scoresde.sde.SubVpSde()).logDensity(x,
+        Nd4j.valueArrayOf(120, ProbabilityFlowLikelihood.DEFAULT_ETA).castTo(DataType.DOUBLE)).meanNumber().doubleValue() / 10;
+    // same budget as in two dimensions: integration ~1e-5 and the prior mismatch ~1e-4 nats/dim
+    assertEquals(exact, nll.get("nats_per_dim").asDouble(), 1e-3);
+  }
+
+  @Test
+  void everySamplerReproducesTheMixtureMeanAndVariance() throws Exception {
     double[] mean = points.mean(0).toDoubleVector();
     INDArray big = mixture.sample(4000, 9L, DataType.DOUBLE);
     double[] trueMean = big.mean(0).toDoubleVector();
@@ -94,9 +118,18 @@ class GmmJobsTest {
         m[0] += Double.parseDouble(f[0]) / 600;
         m[1] += Double.parseDouble(f[1]) / 600;
       }
+      double[] var = new double[2];
+      for (String l : lines.subList(1, lines.size())) {
+        String[] f = l.split(",");
+        for (int j = 0; j < 2; j++) {
+          var[j] += Math.pow(Double.parseDouble(f[j]) - m[j], 2) / 599;
+        }
+      }
       for (int j = 0; j < 2; j++) {
         // 600 samples: the mean's standard error is sd / sqrt(600); allow 5 of them
         assertEquals(trueMean[j], m[j], 5 * sd[j] / Math.sqrt(600), sampler + " dimension " + j);
+        // the variance's standard error is about sd^2 sqrt(2 / 600) (Gaussian); allow 6 of them
+        assertEquals(sd[j] * sd[j], var[j], 6 * sd[j] * sd[j] * Math.sqrt(2.0 / 600), sampler + " variance " + j);
       }
       JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("sample.json")));
       assertEquals(sampler, meta.get("sampler").asText());

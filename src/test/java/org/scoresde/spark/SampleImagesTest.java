@@ -69,6 +69,24 @@ class SampleImagesTest {
   }
 
   @Test
+  void everySamplerAndScheduleWritesAGrid() throws Exception {
+    String[][] runs = {{"euler-maruyama", "uniform"}, {"pc", "edm"}, {"ode-euler", "logsnr"}, {"heun", "uniform"},
+        {"dopri5", "uniform"}, {"dpm-solver", "logsnr"}, {"ddim", "edm"}, {"dpm-solver", "gits"}};
+    for (String[] run : runs) {
+      Path out = dir.resolve("grid-" + run[0] + "-" + run[1]);
+      assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", model, "--n", "4", "--steps", "3",
+          "--sampler", run[0], "--schedule", run[1], "--out", out.toString()), run[0] + " on " + run[1]);
+      java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(out.resolve("samples.png").toFile());
+      assertTrue(grid != null && grid.getWidth() >= 2 * 28 && grid.getHeight() >= 2 * 28,
+          run[0] + " on " + run[1] + ": a grid of 4 images of 28x28");
+      JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("sample.json")));
+      assertEquals(run[0], meta.get("sampler").asText());
+      assertEquals(run[1], meta.get("schedule").asText());
+      assertTrue(meta.get("nfe").asDouble() > 0 && Files.exists(out.resolve("_SUCCESS")), run[0]);
+    }
+  }
+
+  @Test
   void frechetDistanceIsReportedWithItsProvenance() throws Exception {
     Path out = dir.resolve("samples");
     assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", model, "--n", "12", "--steps", "4",
