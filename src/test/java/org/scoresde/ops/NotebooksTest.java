@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,7 +34,6 @@ import org.scoresde.spark.SparkSessions;
  * must exit 0 and write its PNG figures and a summary whose numbers make sense. Heavy: two trainings
  * and four Spark shells take several minutes on 2 cores.
  */
-@Tag("heavy")
 class NotebooksTest {
   private static final String[] SMALL = {"--master", "local[2]", "--set", "train.batch-size=32",
       "--set", "train.averaging-frequency=2", "--set", "train.workers=2", "--set", "train.warmup=10",
