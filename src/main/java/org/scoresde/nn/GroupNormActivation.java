@@ -114,19 +114,35 @@ public final class GroupNormActivation extends BaseActivationFunction {
     }
   }
 
-  /** Mean and inverse standard deviation of one group, by two passes in double. */
+  /**
+   * Mean and inverse standard deviation of one group in one pass: sums of x - x0 and its square in
+   * double, x0 being the group's first element (a shift that keeps the variance free of cancellation
+   * when the mean is large against the spread), in two interleaved accumulators.
+   */
   private double[] statistics(Values v, int from, int m) {
-    double sum = 0;
-    for (int i = from; i < from + m; i++) {
-      sum += v.get(i);
+    double x0 = v.get(from);
+    double s1 = 0;
+    double s2 = 0;
+    double q1 = 0;
+    double q2 = 0;
+    int i = from;
+    int end = from + m;
+    for (; i + 1 < end; i += 2) {
+      double a = v.get(i) - x0;
+      double b = v.get(i + 1) - x0;
+      s1 += a;
+      s2 += b;
+      q1 += a * a;
+      q2 += b * b;
     }
-    double mean = sum / m;
-    double ss = 0;
-    for (int i = from; i < from + m; i++) {
-      double d = v.get(i) - mean;
-      ss += d * d;
+    if (i < end) {
+      double a = v.get(i) - x0;
+      s1 += a;
+      q1 += a * a;
     }
-    return new double[] {mean, 1 / Math.sqrt(ss / m + epsilon)};
+    double shifted = (s1 + s2) / m;
+    double var = Math.max(0, (q1 + q2) / m - shifted * shifted);
+    return new double[] {x0 + shifted, 1 / Math.sqrt(var + epsilon)};
   }
 
   private int groupSize(INDArray x) {
