@@ -118,13 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
 
       stage(4, "evaluate's peak memory at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
-          settings.getLong("seed"), s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
+          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
           600);
       figures.add(new Figure("evaluate peak RSS, " + memory.small().examples() + " examples", "MB",
           Measurement.single(memory.small().peakKb() / 1024.0), null, String.format("%.0f s", memory.small().seconds())));
       figures.add(new Figure("evaluate peak RSS, " + memory.large().examples() + " examples", "MB",
           Measurement.single(memory.large().peakKb() / 1024.0), null, String.format("%.0f s", memory.large().seconds())));
-      figures.add(new Figure("evaluate peak RSS 10x / 1x", "", Measurement.single(memory.ratio()), null, "target <= 1.10"));
+      figures.add(new Figure("evaluate peak RSS 10x / 1x", "", Measurement.single(memory.ratio()), null,
+          "target <= 1.10; heap " + bench.evaluateHeap() + ", off-heap " + bench.evaluateOffHeap() + " in both"));
 
       stage(5, "report");
       root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);

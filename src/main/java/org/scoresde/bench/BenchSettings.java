@@ -10,7 +10,8 @@ import org.scoresde.cli.UserError;
  */
 record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
     int sparkImages, int sparkAveragingFrequency, double sparkMinutes, boolean cluster, int evaluateExamples,
-    double evaluateTolerance, String fashionMnist, String python, double peerTimeoutSeconds) {
+    double evaluateTolerance, String evaluateHeap, String evaluateOffHeap, String fashionMnist, String python,
+    double peerTimeoutSeconds) {
 
   static BenchSettings from(Settings settings, boolean quick) {
     Config all = settings.config();
@@ -21,10 +22,12 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
     try {
       int threads = c.getInt("threads") > 0 ? c.getInt("threads") : Runtime.getRuntime().availableProcessors();
       int batch = c.getInt("batch-size") > 0 ? c.getInt("batch-size") : all.getInt("train.batch-size");
+      int averaging = c.getInt("spark-averaging-frequency") > 0 ? c.getInt("spark-averaging-frequency")
+          : all.getInt("train.averaging-frequency");
       BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
-          c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), c.getInt("spark-averaging-frequency"),
+          c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), averaging,
           c.getDouble("spark-minutes"), c.getBoolean("cluster"), c.getInt("evaluate-examples"),
-          c.getDouble("evaluate-tolerance"), c.getString("fashion-mnist"), c.getString("python"),
+          c.getDouble("evaluate-tolerance"), c.getString("evaluate-heap"), c.getString("evaluate-offheap"), c.getString("fashion-mnist"), c.getString("python"),
           c.getDouble("peer-timeout-seconds"));
       b.check();
       return b;
@@ -35,10 +38,11 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
 
   private void check() {
     if (batchSize < 1 || warmup < 0 || repeats < 2 || !(budgetSeconds > 0) || likelihoodNfe < 1 || gemmSize < 16 || sparkImages < 64
-        || sparkAveragingFrequency < 1 || !(sparkMinutes > 0) || evaluateExamples < 1 || !(evaluateTolerance > 0)) {
+        || sparkAveragingFrequency < 1 || !(sparkMinutes > 0) || evaluateExamples < 1 || !(evaluateTolerance > 0)
+        || !evaluateHeap.matches("[0-9]+[kmgKMG]") || !evaluateOffHeap.matches("[0-9]+[kmgKMG]")) {
       throw new UserError("bench configuration: need batch-size >= 0, warmup >= 0, repeats >= 2, budget-seconds > 0, likelihood-nfe >= 1, "
-          + "gemm-size >= 16, spark-images >= 64, spark-averaging-frequency >= 1, spark-minutes > 0, "
-          + "evaluate-examples >= 1, evaluate-tolerance > 0");
+          + "gemm-size >= 16, spark-images >= 64, spark-averaging-frequency >= 0, spark-minutes > 0, "
+          + "evaluate-examples >= 1, evaluate-tolerance > 0, evaluate-heap and evaluate-offheap like 512m");
     }
   }
 

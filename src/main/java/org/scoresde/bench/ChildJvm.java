@@ -91,11 +91,17 @@ final class ChildJvm {
 
   /** A full command line running {@code mainClass} with {@code heap} (e.g. "3g") on this JVM's classpath. */
   static List<String> command(String heap, String mainClass, List<String> args) {
+    return command(heap, List.of(), mainClass, args);
+  }
+
+  /** The same with JVM flags after the forwarded properties (so a -D here replaces a forwarded one). */
+  static List<String> command(String heap, List<String> flags, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(opens());
     cmd.add("-Xmx" + heap);
     cmd.addAll(forwardedProperties());
+    cmd.addAll(flags);
     cmd.add("-cp");
     cmd.add(String.join(File.pathSeparator, classpath().stream().map(Path::toString).toList()));
     cmd.add(mainClass);

@@ -20,17 +20,23 @@ import org.scoresde.spark.SparkSessions;
 /**
  * Evaluate's peak memory as the data grows: the evaluate command on n and on 10 n examples of a
  * Gaussian mixture (vector shards, the exact mixture score behind the model seam, so the solver and
- * the job do all the work cheaply), each in a fresh child JVM on local[2] with this JVM's heap
- * limit, whose peak resident set (driver and executors together) is compared.
+ * the job do all the work cheaply), each in a fresh child JVM on local[2] with the same heap and
+ * off-heap bounds, whose peak resident set (driver and executors together) is compared. Fixed bounds
+ * make the comparison about what evaluate needs: with a large heap a longer run merely commits more
+ * of it before collecting.
  */
 final class EvaluateMemoryBench {
   private final Path work;
   private final long seed;
+  private final String heap;
+  private final String offHeap;
   private final Consumer<String> log;
 
-  EvaluateMemoryBench(Path work, long seed, Consumer<String> log) {
+  EvaluateMemoryBench(Path work, long seed, String heap, String offHeap, Consumer<String> log) {
     this.work = work;
     this.seed = seed;
+    this.heap = heap;
+    this.offHeap = offHeap;
     this.log = log;
   }
 
@@ -70,8 +76,7 @@ final class EvaluateMemoryBench {
       SparkTrainBench.stopSpark();
     }
     log.accept("evaluate " + n + " examples in a child JVM");
-    String heap = Math.max(256, Runtime.getRuntime().maxMemory() >> 20) + "m";
-    List<String> cmd = ChildJvm.command(heap, PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
+    List<String> cmd = ChildJvm.command(heap, List.of("-Dorg.bytedeco.javacpp.maxbytes=" + offHeap), PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
         "--model", "gmm:" + gmm, "--sde", "vp", "--data", data, "--out", work.resolve("eval-" + n).toString(),
         "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance), "--overwrite"));
     Path out = work.resolve("eval-" + n + ".out");
