@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # FP-Diffusion ablation on Fashion-MNIST in the paper's protocol: a DSM base model (the demo's settings,
-# BASE_EPOCHS epochs of the 60000 training images), then fine-tunes of it (train --init) for the same
-# number of rounds on the first FT_EXAMPLES training images, with alpha 0 (the control) and each alpha
+# BASE_EPOCHS epochs of the first BASE_EXAMPLES training images), then fine-tunes of it (train --init) for
+# the same number of rounds (FT_EPOCHS epochs of the first FT_EXAMPLES training images), with alpha 0 (the control) and each alpha
 # (one Rademacher probe: 7 network rows per example); every model's test bits/dim on the same LIMIT test
 # images (evaluate with the demo's options; fixed probe and dequantization seeds, so the same images and
 # noise for every model), and the paired per-image difference of each fine-tune against the control.
 # Usage: jobs/fp-ablation-fashion.sh OUT_DIR [BASE_EPOCHS=1] [FT_EXAMPLES=6400] [FT_EPOCHS=2] [ALPHAS="0 1e-3"] [LIMIT=200]
+#        [BASE_EXAMPLES=60000]
+# (with the defaults of train.batch-size 64 and train.averaging-frequency 5 on 2 workers, a round is 640 examples)
 # Results: OUT_DIR/results.tsv and OUT_DIR/paired.tsv. See docs/fp-ablation.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,31 +17,35 @@ ft_examples="${3:-6400}"
 ft_epochs="${4:-2}"
 alphas="${5:-0 1e-3}"
 limit="${6:-200}"
+base_examples="${7:-60000}"
 master="${MASTER:-local[2]}"
 dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
 
-for split in train t10k; do
+for split in t10k; do
   dir="$out/data/$split"
   [ -f "$dir/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$dataset/$split-images-idx3-ubyte.gz" \
       --labels "$dataset/$split-labels-idx1-ubyte.gz" --output "$dir" --shards 8 --overwrite
 done
-# The fine-tuning set: the first FT_EXAMPLES training images and labels, as IDX files
-python3 - "$dataset" "$out" "$ft_examples" <<'PY'
+# The training subsets: the first BASE_EXAMPLES (base) and FT_EXAMPLES (fine-tunes) training images and labels
+python3 - "$dataset" "$out" "$ft_examples" "$base_examples" <<'PY'
 import gzip, struct, sys
-src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for kind, item in (("images-idx3-ubyte", 28 * 28), ("labels-idx1-ubyte", 1)):
+src, out = sys.argv[1], sys.argv[2]
+for name, n in (("ft", int(sys.argv[3])), ("base", int(sys.argv[4]))):
+  for kind, item in (("images-idx3-ubyte", 28 * 28), ("labels-idx1-ubyte", 1)):
     raw = gzip.open("%s/train-%s.gz" % (src, kind)).read()
     dims = raw[3]
     header = bytearray(raw[:4 + 4 * dims])
     struct.pack_into(">I", header, 4, n)
     body = raw[4 + 4 * dims: 4 + 4 * dims + n * item]
-    with gzip.open("%s/ft-%s.gz" % (out, kind), "wb") as f:
+    with gzip.open("%s/%s-%s.gz" % (out, name, kind), "wb") as f:
         f.write(bytes(header) + body)
 PY
-[ -f "$out/data/ft/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$out/ft-images-idx3-ubyte.gz" \
-    --labels "$out/ft-labels-idx1-ubyte.gz" --output "$out/data/ft" --shards 2 --overwrite
+for name in ft base; do
+  [ -f "$out/data/$name/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$out/$name-images-idx3-ubyte.gz" \
+      --labels "$out/$name-labels-idx1-ubyte.gz" --output "$out/data/$name" --shards 2 --overwrite
+done
 
 # the demo's training settings (demo.train-settings) on its defaults (batch 64, averaging every 5, 2 workers)
 common=(--master "$master" --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000)
@@ -52,7 +58,7 @@ evaluate() {
 }
 
 base="$out/base"
-[ -f "$base/_SUCCESS" ] || "$sd" train --data "$out/data/train" --out "$base" --epochs "$base_epochs" --overwrite "${common[@]}"
+[ -f "$base/_SUCCESS" ] || "$sd" train --data "$out/data/base" --out "$base" --epochs "$base_epochs" --overwrite "${common[@]}"
 evaluate "$base"
 runs="base"
 for alpha in $alphas; do

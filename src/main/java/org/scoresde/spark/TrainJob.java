@@ -57,7 +57,8 @@ import scala.Tuple2;
  * the driver then folds the averaged weights into the EMA, logs the round (with the loss by diffusion
  * time of a fixed probe batch, {@link TrainingProbe}) and checkpoints. With {@code train.fp.alpha > 0}
  * the loss is FP-Diffusion's ({@link FokkerPlanckLoss}): every example becomes G stencil rows, so the
- * per-worker minibatch is batch-size x G rows.
+ * per-worker minibatch is batch-size x G rows. With {@code train.init} ({@code --init}) a new run starts
+ * from a trained model's weights ({@link InitialModel}), e.g. to fine-tune a DSM model with the penalty.
  */
 public final class TrainJob {
   private static final long PROBE_STREAM = 0x70726f6265L;
