@@ -2,8 +2,11 @@
 # FP-Diffusion ablation on a 2-D Gaussian mixture (8 components on a circle): trains with and without
 # the score Fokker-Planck regularizer at equal budgets (same seed, same rounds), then measures test NLL
 # (evaluate, nats/dim with its 95% interval) and the held-out Fokker-Planck residual of each model.
-# Usage: jobs/fp-ablation.sh OUT_DIR [EPOCHS=10] [SEEDS="1 2 3"] [ALPHAS="0 0.15"] [TMIN=0]
+# Usage: jobs/fp-ablation.sh OUT_DIR [EPOCHS=10] [SEEDS="1 2 3"] [ALPHAS="0 0.15"] [TMIN=0] [FINETUNE_EPOCHS=0]
 # (TMIN: train.fp.t-min of the regularized runs)
+# FINETUNE_EPOCHS > 0: the paper's protocol instead of training from scratch: per seed, a DSM base model
+# (alpha 0, EPOCHS epochs), then one fine-tune of it per alpha (train --init, FINETUNE_EPOCHS epochs, same
+# seed; alpha 0 is the control), each measured like the from-scratch runs (the base too).
 # Results: OUT_DIR/results.tsv (one line per run). See docs/fp-ablation.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +15,7 @@ epochs="${2:-10}"
 seeds="${3:-1 2 3}"
 alphas="${4:-0 0.15}"
 tmin="${5:-0}"
+finetune="${6:-0}"
 master="${MASTER:-local[2]}"
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
@@ -50,18 +54,15 @@ evalopts=(--limit 128 --batch-size 64 --rtol 1e-3 --atol 1e-3 --trace exact)
 [ -f "$out/exact/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "gmm:$out/gmm.json" --sde vp \
     --data "$out/test" --out "$out/exact/eval" "${evalopts[@]}" --overwrite
 [ -f "$out/results.tsv" ] || printf 'run\tseed\talpha\ttrain_seconds\tlast_loss\tlast_fp_penalty\tnats_per_dim\tci95\tresidual_1e-3\tresidual_0.05\n' > "$out/results.tsv"
-for seed in $seeds; do
-  for alpha in $alphas; do
-    run="$out/seed$seed-alpha$alpha"
-    [ "$alpha" = "0" ] || run="$run-tmin$tmin"
-    [ -f "$run/_SUCCESS" ] || "$sd" train --data "$out/train" --out "$run" --epochs "$epochs" --overwrite \
-        "${common[@]}" --set seed="$seed" --set train.fp.alpha="$alpha" --set train.fp.t-min="$tmin"
-    [ -f "$run/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$run/model.zip" --data "$out/test" \
-        --out "$run/eval" "${evalopts[@]}" --overwrite
-    export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-    r1="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 1e-3 2>/dev/null | tail -1)"
-    r2="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 0.05 2>/dev/null | tail -1)"
-    python3 - "$run" "$seed" "$alpha" "$r1" "$r2" >> "$out/results.tsv" <<'PY'
+measure() {  # RUN SEED ALPHA: evaluate a trained run and append its line to results.tsv
+  local run="$1" seed="$2" alpha="$3"
+  [ -f "$run/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$run/model.zip" --data "$out/test" \
+      --out "$run/eval" "${evalopts[@]}" --overwrite
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  local r1 r2
+  r1="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 1e-3 2>/dev/null | tail -1)"
+  r2="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 0.05 2>/dev/null | tail -1)"
+  python3 - "$run" "$seed" "$alpha" "$r1" "$r2" >> "$out/results.tsv" <<'PY'
 import json, sys
 run, seed, alpha, r1, r2 = sys.argv[1:]
 lines = [json.loads(l) for l in open(run + "/metrics.jsonl") if l.strip()]
@@ -71,6 +72,28 @@ print("\t".join(str(v) for v in [run.rsplit("/", 1)[1], seed, alpha, round(lines
       lines[-1]["loss"], lines[-1].get("fp_penalty", ""), nll["nats_per_dim"], ci,
       json.loads(r1)["mean_penalty"], json.loads(r2)["mean_penalty"]]))
 PY
+}
+for seed in $seeds; do
+  if [ "$finetune" != "0" ]; then
+    base="$out/seed$seed-base"
+    [ -f "$base/_SUCCESS" ] || "$sd" train --data "$out/train" --out "$base" --epochs "$epochs" --overwrite \
+        "${common[@]}" --set seed="$seed"
+    measure "$base" "$seed" base
+    for alpha in $alphas; do
+      run="$out/seed$seed-ft-alpha$alpha"
+      [ "$alpha" = "0" ] || run="$run-tmin$tmin"
+      [ -f "$run/_SUCCESS" ] || "$sd" train --data "$out/train" --out "$run" --epochs "$finetune" --overwrite \
+          --init "$base/model.zip" "${common[@]}" --set seed="$seed" --set train.fp.alpha="$alpha" --set train.fp.t-min="$tmin"
+      measure "$run" "$seed" "$alpha"
+    done
+    continue
+  fi
+  for alpha in $alphas; do
+    run="$out/seed$seed-alpha$alpha"
+    [ "$alpha" = "0" ] || run="$run-tmin$tmin"
+    [ -f "$run/_SUCCESS" ] || "$sd" train --data "$out/train" --out "$run" --epochs "$epochs" --overwrite \
+        "${common[@]}" --set seed="$seed" --set train.fp.alpha="$alpha" --set train.fp.t-min="$tmin"
+    measure "$run" "$seed" "$alpha"
   done
 done
 sort -u "$out/results.tsv" -o "$out/results.tsv"

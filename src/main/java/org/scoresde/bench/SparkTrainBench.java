@@ -6,23 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.cli.Settings;
 import org.scoresde.data.InputRequest;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardFormat;
-import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
 import org.scoresde.spark.NetworkSettings;
@@ -33,7 +27,7 @@ import org.scoresde.spark.ShardResult;
 import org.scoresde.spark.SparkSessions;
 import org.scoresde.spark.TrainJob;
 import org.scoresde.train.DenoisingScoreMatching;
-import org.scoresde.train.WarmupSchedule;
+import org.scoresde.train.TrainingGraphs;
 
 /**
  * Spark training throughput of the train job on Fashion-MNIST shards made on the fly: local[1]
@@ -199,22 +193,9 @@ final class SparkTrainBench {
     return Measurement.of(afterFirst(rates));
   }
 
-  /** The network TrainJob trains: Adam with warm-up, per-layer gradient clipping, float32. */
+  /** The network TrainJob trains (plain DSM), built by the same factory. */
   private ComputationGraph trainingGraph(ScoreNetworkConfig config) {
-    Adam adam = new Adam(new WarmupSchedule(settings.getDouble("train.learning-rate"), settings.getInt("train.warmup")));
-    ComputationGraphConfiguration conf = new ScoreNetworkBuilder(config).training(adam, DataType.FLOAT);
-    double clip = settings.getDouble("train.grad-clip");
-    if (clip > 0) {
-      for (var v : conf.getVertices().values()) {
-        if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer bl) {
-          bl.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
-          bl.setGradientNormalizationThreshold(clip);
-        }
-      }
-    }
-    ComputationGraph graph = new ComputationGraph(conf);
-    graph.init();
-    return graph;
+    return TrainingGraphs.of(settings).build(config, Optional.empty());
   }
 
   /** The rates after the first (which includes start-up and caching), or the only one. */

@@ -41,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing --out.")
   boolean overwrite;
 
+  @Option(names = "--init", paramLabel = "MODEL", description = "Start from the weights of MODEL (a model.zip of the same network, SDE and data shape; fresh optimizer). Sets train.init.")
+  String init;
+
   @Override
   public Integer call() throws Exception {
     if (budget.epochs != null && budget.epochs < 1) {
@@ -49,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (budget.minutes != null && !(budget.minutes > 0)) {
       throw new UserError("--minutes must be positive, got " + budget.minutes);
     }
-    new TrainJob(common.settings(), common.master())
+    new TrainJob(init == null ? common.settings() : common.settings().with("train.init", init), common.master())
         .run(new TrainJob.Request(data, out, budget.epochs, budget.minutes, resume, overwrite));
     return 0;
   }

@@ -154,6 +154,9 @@ public final class ReportBuilder {
     } else {
       blocks.add(new Block.Text("The trainer recorded no loss by diffusion time (`loss_by_t`)."));
     }
+    ReportPlots.fpPenalty(m.rounds()).ifPresent(p -> blocks.add(plot(p, "The score Fokker-Planck penalty (FP-Diffusion) "
+        + "of the fixed probe batch after each round: the mean of g(t)^2 |R|^2 / D^2 over its times, without train.fp.alpha "
+        + "(docs/fp-diffusion.md).")));
     ReportPlots.throughput(m.rounds()).ifPresent(p -> blocks.add(plot(p,
         "Examples per second of each averaging round (all workers together).")));
     return new ReportDocument.Section("training", "Training", blocks);

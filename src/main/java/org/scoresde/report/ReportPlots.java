@@ -18,7 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Draws the report's plots as PNG with XChart: the training loss, the loss by diffusion time, the
- * throughput, the histogram of per-example bits/dim, and a scatter of vector samples. Each returns
+ * Fokker-Planck penalty, the throughput, the histogram of per-example bits/dim, and a scatter of vector samples. Each returns
  * empty when its data is missing, so a partial run gets the plots it can.
  */
 public final class ReportPlots {
@@ -86,6 +86,26 @@ public final class ReportPlots {
     }
     c.getStyler().setYAxisLogarithmic(wideRange(all.stream().mapToDouble(Double::doubleValue).toArray()));
     return Optional.of(encode(c, "loss_by_t.png", "Loss by diffusion time"));
+  }
+
+  /** The Fokker-Planck penalty of the probe batch ({@code fp_penalty}) per round against examples seen (round number when not recorded). */
+  public static Optional<Picture> fpPenalty(List<TrainingRound> rounds) {
+    List<double[]> xy = new ArrayList<>();
+    boolean byExamples = rounds.stream().allMatch(r -> r.examples() >= 0);
+    for (int i = 0; i < rounds.size(); i++) {
+      TrainingRound r = rounds.get(i);
+      if (Double.isFinite(r.fpPenalty())) {
+        xy.add(new double[] {byExamples ? r.examples() : i + 1, r.fpPenalty()});
+      }
+    }
+    if (xy.isEmpty()) {
+      return Optional.empty();
+    }
+    XYChart c = chart("Fokker-Planck penalty of the probe batch", byExamples ? "examples seen" : "round", "fp_penalty");
+    c.getStyler().setYAxisLogarithmic(wideRange(xy.stream().mapToDouble(p -> p[1]).toArray()));
+    line(c, "fp_penalty", xy, 3, xy.size() <= 60);
+    c.getStyler().setLegendVisible(false);
+    return Optional.of(encode(c, "fp_penalty.png", "Fokker-Planck penalty"));
   }
 
   /** Training throughput (examples per second of each round) against elapsed time (minutes beyond 10 minutes). */

@@ -65,7 +65,7 @@ public record TrainingMetrics(List<TrainingRound> rounds, String note) {
     }
     return new TrainingRound((int) Json.integer(o, "epoch", -1, where), (int) Json.integer(o, "round", index, where),
         Json.integer(o, "examples", -1, where), loss, byT, Json.number(o, "lr", where), Json.number(o, "seconds", where),
-        Json.number(o, "examples_per_second", where));
+        Json.number(o, "examples_per_second", where), Json.number(o, "fp_penalty", where));
   }
 
   public boolean isEmpty() {

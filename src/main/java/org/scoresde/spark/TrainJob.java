@@ -16,7 +16,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -25,7 +24,6 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -45,10 +43,11 @@ import org.scoresde.time.TimeSamplers;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.time.Seeds;
 import org.scoresde.train.Checkpoints;
+import org.scoresde.train.InitialModel;
+import org.scoresde.train.TrainingGraphs;
 import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.ExponentialMovingAverage;
 import org.scoresde.train.TrainingState;
-import org.scoresde.train.WarmupSchedule;
 import scala.Tuple2;
 
 /**
@@ -58,7 +57,8 @@ import scala.Tuple2;
  * the driver then folds the averaged weights into the EMA, logs the round (with the loss by diffusion
  * time of a fixed probe batch, {@link TrainingProbe}) and checkpoints. With {@code train.fp.alpha > 0}
  * the loss is FP-Diffusion's ({@link FokkerPlanckLoss}): every example becomes G stencil rows, so the
- * per-worker minibatch is batch-size x G rows.
+ * per-worker minibatch is batch-size x G rows. With {@code train.init} ({@code --init}) a new run starts
+ * from a trained model's weights ({@link InitialModel}), e.g. to fine-tune a DSM model with the penalty.
  */
 public final class TrainJob {
   private static final long PROBE_STREAM = 0x70726f6265L;
@@ -78,6 +78,11 @@ public final class TrainJob {
     if (req.resume() && req.overwrite()) {
       throw new UserError("--resume and --overwrite contradict each other: resume continues the run in " + req.out());
     }
+    String init = settings.getString("train.init");
+    if (req.resume() && !init.isEmpty()) {
+      throw new UserError("--init and --resume contradict each other: resume continues the run in " + req.out()
+          + " from its checkpoint, --init starts a new run from " + init);
+    }
     SparkSession spark = SparkSessions.create("train", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = jsc.hadoopConfiguration();
@@ -90,8 +95,6 @@ public final class TrainJob {
     if ((dataPath.toString() + "/").startsWith(out.toString() + "/")) {
       throw new UserError("--data " + req.data() + " lies inside --out " + req.out() + ": choose an output outside the data");
     }
-    prepareOutput(fs, out, req);
-
     long seed = settings.getLong("seed");
     Sde sde = SdeSettings.sde(settings);
     ScoreNetworkConfig network = NetworkSettings.network(settings, manifest).withSeed(seed);
@@ -109,6 +112,18 @@ public final class TrainJob {
     int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : settings.getInt("train.epochs"));
     double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
 
+    Optional<InitialModel> initial = init.isEmpty() ? Optional.empty() : Optional.of(InitialModel.read(init, hadoop));
+    ComputationGraph fresh = null;
+    if (!req.resume()) {
+      fresh = TrainingGraphs.of(settings).build(network, fp);
+      if (initial.isPresent()) {
+        initial.get().copyInto(fresh, sde, transform, network);
+        System.err.printf("train: starting from the weights of %s (fresh optimizer, iteration 0)%n", init);
+      }
+    }
+    prepareOutput(fs, out, req);
+    Settings recorded = req.resume() ? withRecordedInit(fs, new Path(out, "config.conf")) : settings;
+
     Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
     ComputationGraph net;
     ExponentialMovingAverage ema;
@@ -124,11 +139,11 @@ public final class TrainJob {
       ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
       System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
     } else {
-      net = newNetwork(network, fp);
+      net = fresh;
       state = TrainingState.start();
       ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
     }
-    writeText(fs, new Path(out, "config.conf"), settings.render());
+    writeText(fs, new Path(out, "config.conf"), recorded.render());
 
     ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
         .batchSizePerWorker(batchRows)
@@ -191,7 +206,7 @@ public final class TrainJob {
         }
       }
       checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
-      ModelMetadata meta = ModelMetadata.of(sde, transform, network, settings.render(), manifest.checksum());
+      ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
       Path model = new Path(out, "model.zip");
       ComputationGraph averaged = sparkNet.getNetwork().clone();
       averaged.setParams(ema.parameters());
@@ -242,24 +257,17 @@ public final class TrainJob {
     }
   }
 
-  private ComputationGraph newNetwork(ScoreNetworkConfig network, Optional<FokkerPlanckLoss> fp) {
-    double lr = settings.getDouble("train.learning-rate");
-    int warmup = settings.getInt("train.warmup");
-    Adam adam = new Adam(new WarmupSchedule(lr, warmup));
-    ScoreNetworkBuilder builder = new ScoreNetworkBuilder(network);
-    var conf = fp.isPresent() ? builder.training(adam, DataType.FLOAT, fp.get()) : builder.training(adam, DataType.FLOAT);
-    double clip = settings.getDouble("train.grad-clip");
-    if (clip > 0) {
-      for (var v : conf.getVertices().values()) {
-        if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer bl) {
-          bl.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
-          bl.setGradientNormalizationThreshold(clip);
-        }
-      }
+  /** The settings to record on resume: this run's, with the train.init of the run being resumed. */
+  private Settings withRecordedInit(FileSystem fs, Path config) throws IOException {
+    if (!fs.exists(config)) {
+      return settings;
     }
-    ComputationGraph graph = new ComputationGraph(conf);
-    graph.init();
-    return graph;
+    try (var in = fs.open(config)) {
+      var previous = com.typesafe.config.ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return previous.hasPath("train.init") ? settings.with("train.init", previous.getString("train.init")) : settings;
+    } catch (com.typesafe.config.ConfigException e) {
+      return settings;
+    }
   }
 
   private static double currentLearningRate(ComputationGraph net) {

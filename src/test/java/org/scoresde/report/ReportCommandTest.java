@@ -182,6 +182,27 @@ class ReportCommandTest {
   }
 
   @Test
+  void aRunWithTheFokkerPlanckPenaltyGetsItsPlot() throws Exception {
+    Path dir = tmp.resolve("fp");
+    FakeRun.config(dir);
+    FakeRun.metrics(dir, true);
+    String metrics = Files.readString(dir.resolve("metrics.jsonl"));
+    StringBuilder withFp = new StringBuilder();
+    int r = 0;
+    for (String line : metrics.split("\n")) {
+      withFp.append(line.replace("\"loss\":", "\"fp_penalty\":" + 1e5 * Math.exp(-r++ / 10.0) + ",\"loss\":")).append('\n');
+    }
+    Files.writeString(dir.resolve("metrics.jsonl"), withFp);
+    Object[] out = run("report", "--run", dir.toString());
+    assertEquals(0, out[0], (String) out[2]);
+    String html = FakeRun.text(dir.resolve("report.html"));
+    Map<String, byte[]> imgs = embedded(html);
+    assertTrue(imgs.containsKey("fp_penalty.png"), imgs.keySet().toString());
+    assertEquals(ReportPlots.WIDTH, image(imgs.get("fp_penalty.png")).getWidth());
+    assertTrue(html.contains("Fokker-Planck penalty"), "captioned");
+  }
+
+  @Test
   void refusesToReplaceAReportWithoutOverwrite() throws Exception {
     Path dir = tmp.resolve("again");
     FakeRun.config(dir);

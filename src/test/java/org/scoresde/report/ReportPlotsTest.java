@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ReportPlotsTest {
 
   private static TrainingRound round(int i, double loss, List<TimeBinLoss> byT) {
-    return new TrainingRound(0, i, 64L * (i + 1), loss, byT, 1e-4, 2.0 * (i + 1), 32);
+    return new TrainingRound(0, i, 64L * (i + 1), loss, byT, 1e-4, 2.0 * (i + 1), 32, Double.NaN);
   }
 
   private static void decodes(Optional<Picture> p, int width, int height) throws Exception {
@@ -31,6 +31,17 @@ class ReportPlotsTest {
     decodes(ReportPlots.histogram(same, "bits/dim", Optional.empty()), ReportPlots.WIDTH, ReportPlots.HEIGHT);
     PerExampleValues single = new PerExampleValues(new double[] {-1.0}, new double[] {Double.NaN});
     decodes(ReportPlots.histogram(single, "nats/dim", Optional.empty()), ReportPlots.WIDTH, ReportPlots.HEIGHT);
+  }
+
+  @Test
+  void theFokkerPlanckPenaltyIsPlottedOnlyWhenRecorded() throws Exception {
+    List<TrainingRound> with = List.of(
+        new TrainingRound(0, 0, 64, 1.0, List.of(), 1e-4, 2.0, 32, 1.8e5),
+        new TrainingRound(0, 1, 128, 0.9, List.of(), 1e-4, 4.0, 32, Double.NaN),
+        new TrainingRound(0, 2, 192, 0.8, List.of(), 1e-4, 6.0, 32, 4.6e3));
+    decodes(ReportPlots.fpPenalty(with), ReportPlots.WIDTH, ReportPlots.HEIGHT);
+    assertEquals("fp_penalty.png", ReportPlots.fpPenalty(with).get().file());
+    assertFalse(ReportPlots.fpPenalty(List.of(round(0, 0.7, List.of()), round(1, 0.6, List.of()))).isPresent());
   }
 
   @Test

@@ -14,7 +14,7 @@ class TrainingMetricsTest {
   @Test
   void parsesRoundsLossByTimeAndThroughput() {
     String jsonl = """
-        {"epoch":0,"round":0,"examples":100,"loss":2.0,"lr":1e-4,"seconds":4.0,"examples_per_second":25.0,
+        {"epoch":0,"round":0,"examples":100,"loss":2.0,"lr":1e-4,"seconds":4.0,"examples_per_second":25.0,"fp_penalty":4.5e4,
          "loss_by_t":[{"t_lo":0.0,"t_hi":0.5,"loss":3.0},{"t_lo":0.5,"t_hi":1.0,"loss":1.0}]}
         {"epoch":0,"round":1,"examples":200,"loss":1.5,"lr":2e-4,"seconds":10.0,"examples_per_second":"NaN"}
         """.replace(",\n ", ",");
@@ -26,6 +26,8 @@ class TrainingMetricsTest {
     assertEquals(0.75, first.lossByT().get(1).center());
     assertTrue(Double.isNaN(m.rounds().get(1).examplesPerSecond()), "NaN written as a string by Jackson");
     assertEquals(1, m.roundsWithLossByT().size());
+    assertEquals(4.5e4, first.fpPenalty());
+    assertTrue(Double.isNaN(m.rounds().get(1).fpPenalty()), "fp_penalty only when the run measured it");
     // overall throughput is examples seen over wall-clock time: 200 / 10, exact in binary floating point
     assertEquals(20.0, m.examplesPerSecond());
     assertEquals(10.0, m.seconds());

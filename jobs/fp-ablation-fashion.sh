@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# FP-Diffusion ablation on Fashion-MNIST in the paper's protocol: a DSM base model (the demo's settings,
+# BASE_EPOCHS epochs of the first BASE_EXAMPLES training images), then fine-tunes of it (train --init) for
+# the same number of rounds (FT_EPOCHS epochs of the first FT_EXAMPLES training images), with alpha 0 (the control) and each alpha
+# (one Rademacher probe: 7 network rows per example); every model's test bits/dim on the same LIMIT test
+# images (evaluate with the demo's options; fixed probe and dequantization seeds, so the same images and
+# noise for every model), and the paired per-image difference of each fine-tune against the control.
+# Usage: jobs/fp-ablation-fashion.sh OUT_DIR [BASE_EPOCHS=1] [FT_EXAMPLES=6400] [FT_EPOCHS=2] [ALPHAS="0 1e-3"] [LIMIT=200]
+#        [BASE_EXAMPLES=60000]
+# (with the defaults of train.batch-size 64 and train.averaging-frequency 5 on 2 workers, a round is 640 examples)
+# Results: OUT_DIR/results.tsv and OUT_DIR/paired.tsv. See docs/fp-ablation.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: jobs/fp-ablation-fashion.sh OUT_DIR [BASE_EPOCHS] [FT_EXAMPLES] [FT_EPOCHS] [ALPHAS] [LIMIT]}"
+base_epochs="${2:-1}"
+ft_examples="${3:-6400}"
+ft_epochs="${4:-2}"
+alphas="${5:-0 1e-3}"
+limit="${6:-200}"
+base_examples="${7:-60000}"
+master="${MASTER:-local[2]}"
+dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
+sd="$here/jobs/score-sde"
+mkdir -p "$out"
+
+for split in t10k; do
+  dir="$out/data/$split"
+  [ -f "$dir/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$dataset/$split-images-idx3-ubyte.gz" \
+      --labels "$dataset/$split-labels-idx1-ubyte.gz" --output "$dir" --shards 8 --overwrite
+done
+# The training subsets: the first BASE_EXAMPLES (base) and FT_EXAMPLES (fine-tunes) training images and labels
+python3 - "$dataset" "$out" "$ft_examples" "$base_examples" <<'PY'
+import gzip, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+for name, n in (("ft", int(sys.argv[3])), ("base", int(sys.argv[4]))):
+  for kind, item in (("images-idx3-ubyte", 28 * 28), ("labels-idx1-ubyte", 1)):
+    raw = gzip.open("%s/train-%s.gz" % (src, kind)).read()
+    dims = raw[3]
+    header = bytearray(raw[:4 + 4 * dims])
+    struct.pack_into(">I", header, 4, n)
+    body = raw[4 + 4 * dims: 4 + 4 * dims + n * item]
+    with gzip.open("%s/%s-%s.gz" % (out, name, kind), "wb") as f:
+        f.write(bytes(header) + body)
+PY
+for name in ft base; do
+  [ -f "$out/data/$name/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$out/$name-images-idx3-ubyte.gz" \
+      --labels "$out/$name-labels-idx1-ubyte.gz" --output "$out/data/$name" --shards 2 --overwrite
+done
+
+# the demo's training settings (demo.train-settings) on its defaults (batch 64, averaging every 5, 2 workers)
+common=(--master "$master" --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000)
+# the demo's evaluation (demo.evaluate-*): one dequantization draw, rtol = atol = 1e-3, one Rademacher probe
+evalopts=(--limit "$limit" --dequant-repeats 1 --rtol 1e-3 --atol 1e-3)
+evaluate() {
+  [ -f "$1/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$1/model.zip" --data "$out/data/t10k" \
+      --out "$1/eval" "${evalopts[@]}" --overwrite
+  java -cp "$here/lib/score-sde.jar" "$here/jobs/PerExampleTsv.java" "$1/eval" > "$1/eval/per_example.tsv"
+}
+
+base="$out/base"
+[ -f "$base/_SUCCESS" ] || "$sd" train --data "$out/data/base" --out "$base" --epochs "$base_epochs" --overwrite "${common[@]}"
+evaluate "$base"
+runs="base"
+for alpha in $alphas; do
+  run="$out/ft-alpha$alpha"
+  [ -f "$run/_SUCCESS" ] || "$sd" train --data "$out/data/ft" --out "$run" --epochs "$ft_epochs" --overwrite \
+      --init "$base/model.zip" "${common[@]}" --set train.fp.alpha="$alpha" --set train.fp.probes=1 --set train.fp.unbiased=false
+  evaluate "$run"
+  runs="$runs ft-alpha$alpha"
+done
+
+# results.tsv: one line per model; paired.tsv: each model minus the alpha-0 fine-tune, image by image
+python3 - "$out" $runs <<'PY'
+import json, math, sys
+out, runs = sys.argv[1], sys.argv[2:]
+def per_example(run):
+    vals = {}
+    for line in open("%s/%s/eval/per_example.tsv" % (out, run)):
+        i, v, _ = line.split("\t")
+        vals[int(i)] = float(v)
+    return vals
+with open(out + "/results.tsv", "w") as f:
+    f.write("run\trounds\ttrain_seconds\tlast_loss\tlast_fp_penalty\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\teval_seconds\n")
+    for run in runs:
+        lines = [json.loads(l) for l in open("%s/%s/metrics.jsonl" % (out, run)) if l.strip()]
+        nll = json.load(open("%s/%s/eval/nll.json" % (out, run)))
+        f.write("\t".join(str(v) for v in [run, len(lines), round(lines[-1]["seconds"], 1), lines[-1]["loss"],
+                lines[-1].get("fp_penalty", ""), nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"],
+                round(nll["nfe_mean"], 1), round(nll["seconds"], 1)]) + "\n")
+control = "ft-alpha0" if "ft-alpha0" in runs else None
+with open(out + "/paired.tsv", "w") as f:
+    f.write("run\tminus\tn\tmean_difference_bits_per_dim\tci95_lo\tci95_hi\tstd\n")
+    if control:
+        c = per_example(control)
+        for run in runs:
+            if run == control:
+                continue
+            r = per_example(run)
+            keys = sorted(set(c) & set(r))
+            d = [r[k] - c[k] for k in keys]
+            n = len(d)
+            m = sum(d) / n
+            sd = math.sqrt(sum((x - m) ** 2 for x in d) / (n - 1)) if n > 1 else float("nan")
+            half = 1.96 * sd / math.sqrt(n)
+            f.write("\t".join(str(v) for v in [run, control, n, m, m - half, m + half, sd]) + "\n")
+PY
+cat "$out/results.tsv" "$out/paired.tsv"
