@@ -170,6 +170,10 @@ public final class TrainJob {
     TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
         state, rounds, epochs, budgetSeconds);
     int checkpointEvery = settings.getInt("train.checkpoint-every");
+    int probeEvery = settings.getInt("train.probe-every");
+    if (probeEvery < 1) {
+      throw new UserError("train.probe-every must be at least 1, got " + probeEvery);
+    }
     long started = System.nanoTime();
     double priorSeconds = state.seconds();
     int epoch = state.epoch();
@@ -198,9 +202,11 @@ public final class TrainJob {
         }
         elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
         state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
+        boolean last = epoch >= epochs || elapsed >= budgetSeconds;
+        boolean measure = probe != null && (state.rounds() == 1 || state.rounds() % probeEvery == 0 || last);
         progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
             sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
-            probe == null ? TrainingProbe.Measurement.none() : probe.measure(sparkNet.getNetwork()));
+            measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
         if (state.rounds() % checkpointEvery == 0) {
           checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
         }

@@ -57,7 +57,7 @@ class FokkerPlanckClusterTest {
         assertEquals(0, Main.execute("train", "--master", master, "--data", h + "/data/toy", "--out", h + "/runs/fp",
             "--epochs", "1", "--set", "train.approach=export", "--set", "train.export-dir=" + h + "/tmp/export",
             "--set", "train.batch-size=16", "--set", "train.averaging-frequency=2", "--set", "train.workers=2",
-            "--set", "train.fp.alpha=0.15", "--set", "train.probe-examples=64", "--set", "net.base-channels=32"));
+            "--set", "train.fp.alpha=0.15", "--set", "train.probe-examples=64", "--set", "train.probe-every=1", "--set", "net.base-channels=32"));
         FileSystem fs = FileSystem.get(java.net.URI.create(h), hdfs.configuration());
         String metrics = read(fs, "/runs/fp/metrics.jsonl");
         assertEquals(4, metrics.lines().count());

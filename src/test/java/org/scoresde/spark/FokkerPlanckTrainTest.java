@@ -73,7 +73,7 @@ class FokkerPlanckTrainTest {
   @Test
   void regularizedRunTrainsOnWholeGroupsAndRecordsItsLoss() throws Exception {
     Path out = dir.resolve("direct");
-    assertEquals(0, train("--data", shards, "--out", out.toString(), "--epochs", "1", "--set", "train.fp.alpha=0.15"));
+    assertEquals(0, train("--data", shards, "--out", out.toString(), "--epochs", "1", "--set", "train.fp.alpha=0.15", "--set", "train.probe-every=1"));
     List<JsonNode> rounds = metrics(out);
     assertEquals(8, rounds.size());
     for (JsonNode r : rounds) {
@@ -144,7 +144,8 @@ class FokkerPlanckTrainTest {
     String[] alphas = {"0", "0.15"};
     for (String alpha : alphas) {
       Path out = dir.resolve("budget-" + alpha);
-      assertEquals(0, train("--data", shards, "--out", out.toString(), "--epochs", "4", "--set", "train.fp.alpha=" + alpha));
+      assertEquals(0, train("--data", shards, "--out", out.toString(), "--epochs", "4", "--set", "train.fp.alpha=" + alpha,
+          "--set", "train.probe-every=1"));
       NetworkScoreModel model = HeldOutResidual.doublePrecision(ModelFile.load(out.resolve("model.zip")));
       for (double step : new double[] {1e-3, 0.05}) {
         HeldOutResidual.Result r = HeldOutResidual.of(model, heldOut, 0.01, step, 7L);
