@@ -109,6 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
       figures.add(new Figure("local[2] / local[1]", "", Measurement.single(spark.local2().median() / spark.local1().median()),
           null, "target >= 1.7"));
+      figures.add(new Figure("Spark train local[2], averaging every " + 2 * spark.averagingFrequency() + " minibatches",
+          "examples/s", spark.local2SparseAveraging(), null, "throughput only: how many examples reach the same loss is not measured here"));
       if (spark.cluster() != null) {
         figures.add(new Figure("Spark train standalone, 2 workers", "examples/s", spark.cluster(), null, spark.clusterNote()));
       }

@@ -53,7 +53,7 @@ final class SparkTrainBench {
 
   /** What one run measured; the cluster figure is null when it was skipped or failed (see clusterNote). */
   record Figures(int images, int batch, int averagingFrequency, Measurement local1, Measurement local2,
-      Measurement cluster, String clusterNote, Measurement singleJvm) {
+      Measurement local2SparseAveraging, Measurement cluster, String clusterNote, Measurement singleJvm) {
 
     /** Extra time of parameter-averaged training on one worker over the plain fit: single / local[1] - 1. */
     double averagingOverhead() {
@@ -79,6 +79,9 @@ final class SparkTrainBench {
     Measurement local1 = train("local[1]", 1, data, "local1");
     log.accept("train on local[2]");
     Measurement local2 = train("local[2]", 2, data, "local2");
+    log.accept("train on local[2], averaging every " + 2 * bench.sparkAveragingFrequency() + " minibatches");
+    Measurement local2Sparse = train(settings.with("train.averaging-frequency", 2 * bench.sparkAveragingFrequency()),
+        "local[2]", 2, data, "local2-sparse", bench.sparkMinutes());
     Measurement cluster = null;
     String note;
     if (!bench.cluster()) {
@@ -98,7 +101,8 @@ final class SparkTrainBench {
     }
     log.accept("plain graph.fit of the same images in this JVM");
     Measurement single = singleJvm(subset, sharded.manifest(), batch);
-    return new Figures(subset.count(), batch, bench.sparkAveragingFrequency(), local1, local2, cluster, note, single);
+    return new Figures(subset.count(), batch, bench.sparkAveragingFrequency(), local1, local2, local2Sparse, cluster, note,
+        single);
   }
 
   private Measurement onCluster(LocalStandaloneCluster c, String data) throws IOException {
@@ -111,7 +115,7 @@ final class SparkTrainBench {
       System.setProperty(p[0], p[1]);
     }
     try {
-      return train(c.masterUrl(), 2, data, "cluster", 2 * bench.sparkMinutes());
+      return train(settings, c.masterUrl(), 2, data, "cluster", 2 * bench.sparkMinutes());
     } finally {
       for (String[] p : props) {
         System.clearProperty(p[0]);
@@ -120,7 +124,7 @@ final class SparkTrainBench {
   }
 
   private Measurement train(String master, int workers, String data, String name) throws IOException {
-    return train(master, workers, data, name, bench.sparkMinutes());
+    return train(settings, master, workers, data, name, bench.sparkMinutes());
   }
 
   /**
@@ -128,10 +132,11 @@ final class SparkTrainBench {
    * wall clock from one round's end to the next: the fit and the driver's work between rounds
    * (averaging, EMA, the probe batch, checkpoints), as a user's run sees it.
    */
-  private Measurement train(String master, int workers, String data, String name, double minutes) throws IOException {
+  private Measurement train(Settings run, String master, int workers, String data, String name, double minutes)
+      throws IOException {
     Path out = work.resolve("train-" + name);
     try {
-      new TrainJob(settings.with("train.workers", workers), master)
+      new TrainJob(run.with("train.workers", workers), master)
           .run(new TrainJob.Request(data, out.toString(), 1, minutes, false, true));
     } finally {
       stopSpark();
