@@ -247,6 +247,16 @@ def main():
     fwd = measure(forward, n, args.warmup, args.repeats, args.budget)
     vjp = measure(lambda: score_and_vjp(xt, t, v), n, args.warmup, args.repeats, args.budget)
     lik = measure(likelihood, n, 1, max(2, args.repeats // 3), args.budget)
+    # one 3x3 convolution of the middle level (32 -> 32 channels on 14x14), forward: the Java side's SingleConvolution
+    conv = torch.nn.Conv2d(32, 32, 3, padding=1)
+    xc = torch.rand(n, 32, 14, 14)
+    conv_flops = 2.0 * 32 * 32 * 9 * 14 * 14
+
+    def conv_forward():
+        with torch.no_grad():
+            return conv(xc)
+
+    conv_rate = measure(conv_forward, n * conv_flops / 1e9, args.warmup, args.repeats, args.budget)
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -260,6 +270,7 @@ def main():
         "likelihood_nfe": args.likelihood_steps,
         "gemm_gflops": gemm,
         "gemm_size": args.gemm_size,
+        "single_conv_gflops": conv_rate,
     }))
 
 

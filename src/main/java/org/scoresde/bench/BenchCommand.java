@@ -102,6 +102,10 @@ public final class BenchCommand implements Callable<Integer> {
           peer.available() ? peer.figure("train_images_per_second").times(3 * peerFlops / 1e9) : null, null));
       figures.add(new Figure("convolutions in training / ceiling", "", Measurement.single(convTrain.median() / ceiling),
           null, "target >= 0.40"));
+      figures.add(new Figure("one 3x3 convolution, 32 channels, 14x14, forward", "GFLOP/s", net.singleConv().layer(),
+          peer.figure("single_conv_gflops"), "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d"));
+      figures.add(new Figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", net.singleConv().op(),
+          peer.figure("single_conv_gflops"), "oneDNN through the op DL4J's helper calls, no layer around it"));
 
       stage(3, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
       SparkTrainBench.Figures spark = new SparkTrainBench(settings, bench, work.resolve("spark"), s -> progress("  " + s)).run();

@@ -35,7 +35,7 @@ final class NetworkBench {
 
   /** What one run measured. */
   record Figures(long parameters, double convFlopsPerImage, Backend backend, Measurement train, Measurement forward,
-      Measurement vjp, Measurement likelihood, int likelihoodNfe) {
+      Measurement vjp, Measurement likelihood, int likelihoodNfe, SingleConvolution.Figures singleConv) {
 
     ObjectNode write(ObjectNode node) {
       node.put("parameters", parameters);
@@ -46,13 +46,17 @@ final class NetworkBench {
       forward.write(node.putObject("forward"));
       vjp.write(node.putObject("vjp"));
       likelihood.write(node.putObject("likelihood"));
+      singleConv.layer().write(node.putObject("single_conv_gflops"));
+      singleConv.op().write(node.putObject("single_conv_op_gflops"));
       return node;
     }
 
     static Figures read(JsonNode node) {
       return new Figures(node.get("parameters").asLong(), node.get("conv_flops_per_image").asDouble(),
           Backend.read(node.get("backend")), Measurement.read(node.get("train")), Measurement.read(node.get("forward")),
-          Measurement.read(node.get("vjp")), Measurement.read(node.get("likelihood")), node.get("likelihood_nfe").asInt());
+          Measurement.read(node.get("vjp")), Measurement.read(node.get("likelihood")), node.get("likelihood_nfe").asInt(),
+          new SingleConvolution.Figures(Measurement.read(node.get("single_conv_gflops")),
+              Measurement.read(node.get("single_conv_op_gflops"))));
     }
   }
 
@@ -86,6 +90,8 @@ final class NetworkBench {
     FixedStepLikelihood likelihood = new FixedStepLikelihood(model, DivergenceEstimator.rademacher(), likelihoodNfe);
     Stopwatch longer = new Stopwatch(1, Math.max(2, watch.repeats() / 3), watch.budgetSeconds());
     Measurement lik = longer.rate(batch, () -> likelihood.logLikelihood(x, 1L));
-    return new Figures(train.numParams(), convFlops, backend, trainRate, forward, vjp, lik, likelihoodNfe);
+    log.accept("one 3x3 convolution");
+    SingleConvolution.Figures conv = SingleConvolution.gflops(watch, batch);
+    return new Figures(train.numParams(), convFlops, backend, trainRate, forward, vjp, lik, likelihoodNfe, conv);
   }
 }
