@@ -11,8 +11,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -65,15 +63,9 @@ public final class EvaluateJob {
     }
     SparkSession spark = SparkSessions.create("evaluate", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ShardedData data = ShardReader.read(spark, req.data());
-    Manifest m = data.manifest();
-    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
-    int[] shape = source.shape();
-    if (shape[0] != m.channels() || shape[1] * shape[2] != m.height() * m.width()
-        || (shape[1] != m.height() && shape[1] != 1)) {
-      throw new UserError(String.format("model %s expects data of shape %dx%dx%d (CxHxW) but %s holds %dx%dx%d",
-          req.model(), shape[0], shape[1], shape[2], req.data(), m.channels(), m.height(), m.width()));
-    }
+    ModelOnData input = ModelOnData.read(spark, req.model(), req.sde(), req.data());
+    Manifest m = input.manifest();
+    ModelSource source = input.source();
     boolean discrete = m.isImage();
     long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
 
@@ -82,11 +74,8 @@ public final class EvaluateJob {
       Broadcast<ModelSource> model = jsc.broadcast(source);
       LongAccumulator done = jsc.sc().longAccumulator("examples");
       DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
-      Dataset<Row> rows = data.rows().withColumn("shard", functions.input_file_name());
-      if (req.limit() != null) {
-        rows = rows.filter(functions.col(ShardSchema.INDEX).lt(req.limit()));
-      }
-      JavaRDD<LikelihoodPartition.Value> values = rows.javaRDD()
+      JavaRDD<LikelihoodPartition.Value> values = input.rows(req.limit())
+          .withColumn("shard", functions.input_file_name()).javaRDD()
           .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))))
           .mapPartitions(new LikelihoodPartition(model, seed, req.batchSize(), req.repeats(), req.trace(), req.probes(),
               req.rtol(), req.atol(), req.eta(), done, sum))
