@@ -3,6 +3,7 @@ package org.scoresde.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,12 +36,20 @@ import scala.Tuple2;
  * (Parquet: index, shard, value, nfe), then OUT/_SUCCESS.
  */
 public final class EvaluateJob {
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private final String master;
   private final long seed;
+  private final Duration progressEvery;
 
   public EvaluateJob(String master, long seed) {
+    this(master, seed, PROGRESS_EVERY);
+  }
+
+  /** As {@link #EvaluateJob(String, long)}, with a progress line every {@code progressEvery}. */
+  EvaluateJob(String master, long seed, Duration progressEvery) {
     this.master = master;
     this.seed = seed;
+    this.progressEvery = progressEvery;
   }
 
   /** What to evaluate and how. */
@@ -81,19 +90,21 @@ public final class EvaluateJob {
               req.rtol(), req.atol(), req.eta(), done, sum))
           .persist(StorageLevel.MEMORY_AND_DISK());
       String unit = discrete ? "bits/dim" : "nats/dim";
+      LiveAccumulators live = new LiveAccumulators(List.of(done, sum));
+      jsc.sc().addSparkListener(live);
       ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "evaluate-progress");
         t.setDaemon(true);
         return t;
       });
       ticker.scheduleAtFixedRate(() -> {
-        long k = done.value();
+        long k = Math.min(total, Math.round(live.value(done)));
         if (k > 0) {
           double s = (System.nanoTime() - start) / 1e9;
           System.err.printf("evaluate: %d/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", k, total,
-              sum.value() / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
+              live.value(sum) / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
         }
-      }, 5, 5, TimeUnit.SECONDS);
+      }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
       NllSummary summary;
       try {
         StructType schema = DataTypes.createStructType(List.of(
@@ -106,6 +117,7 @@ public final class EvaluateJob {
         summary = values.aggregate(new NllSummary(), (s, v) -> s.add(v.value(), v.nfe(), v.shard()), NllSummary::merge);
       } finally {
         ticker.shutdownNow();
+        jsc.sc().removeSparkListener(live);
         values.unpersist(false);
       }
       if (summary.count() == 0) {
