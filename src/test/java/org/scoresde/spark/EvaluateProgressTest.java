@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.scoresde.cli.Main;
 import org.scoresde.likelihood.ProbabilityFlowLikelihood;
-import org.scoresde.score.GaussianMixture;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.ToyMixture;
 
 /**
  * Evaluate progress moves while the only task of a one-shard input runs (executors report running
@@ -31,21 +27,15 @@ class EvaluateProgressTest {
 
   @Test
   void progressAdvancesInsideOneTaskAndValuesStayTheSame(@TempDir Path dir) throws Exception {
-    GaussianMixture mixture = GaussianMixture.random(3, 2, new Random(31));
-    Files.writeString(dir.resolve("gmm.json"), mixture.toJson());
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : mixture.sample(24, 8L, DataType.DOUBLE).toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("points.csv"), csv.toString());
+    ToyMixture toy = ToyMixture.draw(3, 2, 31, 24, 8L);
+    toy.writeModel(dir.resolve("gmm.json"));
     String shards = dir.resolve("shards").toString();
     SparkSessions.create("test", "local[1]").stop();
     System.setProperty("spark.executor.heartbeatInterval", "100ms");
     PrintStream old = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try {
-      assertEquals(0, Main.execute("shard", "--master", "local[1]", "--format", "csv", "--input",
-          dir.resolve("points.csv").toString(), "--output", shards, "--shards", "1"));
+      toy.shard(dir, "points", "local[1]", shards, 1);
       System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
       new EvaluateJob("local[1]", 5, Duration.ofMillis(50)).run(request(dir, shards, "followed"));
       System.setErr(old);

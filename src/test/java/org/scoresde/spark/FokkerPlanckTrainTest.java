@@ -14,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +27,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.cli.Main;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.HeldOutResidual;
-import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.ModelFile;
 import org.scoresde.nn.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;
 import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.ToyMixture;
 
 /**
  * The train job with the FP-Diffusion regularizer on local[2] and 2-D mixture data: both RDD
@@ -53,16 +50,9 @@ class FokkerPlanckTrainTest {
 
   @BeforeAll
   static void shardToyData() throws Exception {
-    mixture = GaussianMixture.random(3, 2, new Random(2));
-    INDArray x = mixture.sample(1024, 3L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("toy.csv"), csv.toString());
-    shards = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("toy.csv").toString(), "--output", shards, "--shards", "2"));
+    ToyMixture toy = ToyMixture.draw(3, 2, 2, 1024, 3L);
+    mixture = toy.mixture();
+    shards = toy.shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
   }
 
   @AfterAll
