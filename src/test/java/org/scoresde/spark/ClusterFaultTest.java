@@ -25,6 +25,7 @@ import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.testing.StandaloneCluster;
 import org.scoresde.testing.ToyMixture;
+import org.scoresde.testing.TrainRuns;
 
 /**
  * Executor faults on a real standalone cluster (a master and two workers, every executor its own
@@ -100,8 +101,8 @@ class ClusterFaultTest {
     for (String f : List.of("model.zip", "model.zip.sha256", "config.conf", "metrics.jsonl", "_SUCCESS")) {
       assertTrue(Files.exists(run.resolve(f)), f + " is missing");
     }
-    List<JsonNode> expected = metrics(undisturbed);
-    List<JsonNode> actual = metrics(run);
+    List<JsonNode> expected = TrainRuns.metrics(undisturbed);
+    List<JsonNode> actual = TrainRuns.metrics(run);
     assertEquals(expected.size(), actual.size(), "rounds logged");
     for (int i = 0; i < expected.size(); i++) {
       assertEquals(expected.get(i).get("loss").asDouble(), actual.get(i).get("loss").asDouble(),
@@ -187,15 +188,6 @@ class ClusterFaultTest {
     } catch (IOException e) {
       return 0;
     }
-  }
-
-  private static List<JsonNode> metrics(Path run) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> out = new java.util.ArrayList<>();
-    for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(json.readTree(l));
-    }
-    return out;
   }
 
   private static INDArray weights(Path run) throws IOException {

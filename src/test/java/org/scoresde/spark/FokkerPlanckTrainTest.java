@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.scoresde.cli.Main;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.HeldOutResidual;
 import org.scoresde.nn.ModelFile;
@@ -33,6 +30,7 @@ import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.testing.ToyMixture;
+import org.scoresde.testing.TrainRuns;
 
 /**
  * The train job with the FP-Diffusion regularizer on local[2] and 2-D mixture data: both RDD
@@ -148,18 +146,10 @@ class FokkerPlanckTrainTest {
   }
 
   private static int train(String... args) {
-    String[] full = new String[1 + args.length + SMALL.length];
-    full[0] = "train";
-    System.arraycopy(SMALL, 0, full, 1, SMALL.length);
-    System.arraycopy(args, 0, full, 1 + SMALL.length, args.length);
-    return Main.execute(full);
+    return TrainRuns.train(SMALL, args);
   }
 
   private static List<JsonNode> metrics(Path run) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(new ObjectMapper().readTree(l));
-    }
-    return out;
+    return TrainRuns.metrics(run);
   }
 }
