@@ -7,36 +7,62 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * A Spark standalone cluster on this machine for the benchmark: one master and N workers, each a
- * JVM started from this JVM's own classpath (no Spark distribution; a SPARK_HOME whose jars/ links
- * to those jars, and jars packed from classpath directories when run from Maven). Executors run in
- * JVMs of their own under the workers and load the same jars.
+ * A Spark standalone cluster on this machine, for the benchmark and the cluster tests: one master
+ * and N workers, each a JVM started from this JVM's own classpath (no Spark distribution; a
+ * SPARK_HOME whose jars/ links to those jars). Executors run in JVMs of their own under the workers.
+ * This JVM's class directories (when run from Maven) are packed either onto the cluster's classpath
+ * or into an application jar that the driver ships as spark.jars, as a real deployment does.
  */
-final class LocalStandaloneCluster implements AutoCloseable {
+public final class LocalStandaloneCluster implements AutoCloseable {
+  private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
   private final Path home;
   private final int masterPort;
+  private final Optional<Path> applicationJar;
   private final List<Process> processes = new ArrayList<>();
 
-  private LocalStandaloneCluster(Path home, int masterPort) {
+  private LocalStandaloneCluster(Path home, int masterPort, Optional<Path> applicationJar) {
     this.home = home;
     this.masterPort = masterPort;
+    this.applicationJar = applicationJar;
   }
 
-  /** Starts a master and {@code workers} workers of {@code cores} cores and {@code memory} each; waits until they registered. */
-  static LocalStandaloneCluster start(Path dir, int workers, int cores, String memory) throws IOException, InterruptedException {
+  /**
+   * Starts a master and {@code workers} workers of {@code cores} cores and {@code memory} each, with
+   * this JVM's class directories on the cluster's classpath; waits until the workers registered.
+   */
+  public static LocalStandaloneCluster start(Path dir, int workers, int cores, String memory)
+      throws IOException, InterruptedException {
+    return start(dir, workers, cores, memory, false);
+  }
+
+  /**
+   * As {@link #start(Path, int, int, String)}, but this JVM's class directories go into
+   * {@link #applicationJar()} only, so executors load them from spark.jars.
+   */
+  public static LocalStandaloneCluster startWithApplicationJar(Path dir, int workers, int cores, String memory)
+      throws IOException, InterruptedException {
+    return start(dir, workers, cores, memory, true);
+  }
+
+  private static LocalStandaloneCluster start(Path dir, int workers, int cores, String memory, boolean shipClasses)
+      throws IOException, InterruptedException {
     Path home = dir.resolve("spark-home");
     Path jars = home.resolve("jars");
     Files.createDirectories(jars);
-    Files.writeString(home.resolve("RELEASE"), "score-sde bench cluster\n");
-    int packed = 0;
+    Files.writeString(home.resolve("RELEASE"), "score-sde local cluster\n");
+    List<Path> classDirectories = new ArrayList<>();
     for (Path p : ChildJvm.classpath()) {
       if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) {
         Path link = jars.resolve(p.getFileName().toString());
@@ -44,11 +70,13 @@ final class LocalStandaloneCluster implements AutoCloseable {
           Files.createSymbolicLink(link, p);
         }
       } else if (Files.isDirectory(p)) {
-        packDirectory(p, jars.resolve("score-sde-classes-" + packed++ + ".jar"));
+        classDirectories.add(p);
       }
     }
+    Path classesJar = shipClasses ? dir.resolve("score-sde-app.jar") : jars.resolve("score-sde-classes.jar");
+    pack(classDirectories, classesJar);
     int port = freePort();
-    LocalStandaloneCluster c = new LocalStandaloneCluster(home, port);
+    LocalStandaloneCluster c = new LocalStandaloneCluster(home, port, Optional.of(classesJar).filter(j -> shipClasses));
     try {
       c.launch(dir.resolve("master.log"), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
           "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort()));
@@ -59,7 +87,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
             "--host", "127.0.0.1", "--cores", String.valueOf(cores), "--memory", memory,
             "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString());
       }
-      c.awaitWorkers(dir.resolve("master.log"), workers, 90);
+      awaitWorkers(dir.resolve("master.log"), workers, 90);
       return c;
     } catch (IOException | InterruptedException | RuntimeException e) {
       c.close();
@@ -67,8 +95,45 @@ final class LocalStandaloneCluster implements AutoCloseable {
     }
   }
 
-  String masterUrl() {
+  public String masterUrl() {
     return "spark://127.0.0.1:" + masterPort;
+  }
+
+  /** The jar of this JVM's classes to pass as spark.jars; present only for {@link #startWithApplicationJar}. */
+  public Optional<Path> applicationJar() {
+    return applicationJar;
+  }
+
+  /** The PIDs of the executor JVMs currently running under the workers. */
+  public List<Long> executorPids() {
+    return ProcessHandle.allProcesses()
+        .filter(ph -> ph.info().commandLine().map(cl -> cl.contains(EXECUTOR_MAIN) && cl.contains(home.toString()))
+            .orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  /**
+   * The PID of the executor JVM this cluster runs for application {@code appId} under executor id
+   * {@code executorId} (as Spark's scheduler names it), or empty when no such JVM is alive.
+   */
+  public OptionalLong executorPid(String appId, String executorId) {
+    return ProcessHandle.allProcesses()
+        .filter(ph -> ph.info().arguments().map(a -> isExecutor(List.of(a), appId, executorId)).orElse(false))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst();
+  }
+
+  private boolean isExecutor(List<String> args, String appId, String executorId) {
+    return args.contains(EXECUTOR_MAIN)
+        && args.stream().anyMatch(a -> a.contains(home.toString()))
+        && executorId.equals(valueOf(args, "--executor-id"))
+        && appId.equals(valueOf(args, "--app-id"));
+  }
+
+  private static String valueOf(List<String> args, String option) {
+    int i = args.indexOf(option);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
   }
 
   private void launch(Path log, String mainClass, String... args) throws IOException {
@@ -118,14 +183,21 @@ final class LocalStandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** Packs the files under {@code classes} into {@code jar}. */
-  private static void packDirectory(Path classes, Path jar) throws IOException {
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
-         Stream<Path> files = Files.walk(classes)) {
-      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, out);
-        out.closeEntry();
+  /** Packs the files under {@code directories} into {@code jar}; of two files of one name, the first directory's wins. */
+  private static void pack(List<Path> directories, Path jar) throws IOException {
+    Set<String> names = new HashSet<>();
+    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {
+      for (Path classes : directories) {
+        try (Stream<Path> files = Files.walk(classes)) {
+          for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+            String name = classes.relativize(f).toString().replace('\\', '/');
+            if (names.add(name)) {
+              out.putNextEntry(new JarEntry(name));
+              Files.copy(f, out);
+              out.closeEntry();
+            }
+          }
+        }
       }
     }
   }
@@ -133,10 +205,9 @@ final class LocalStandaloneCluster implements AutoCloseable {
   /** Stops the executors, workers and master this cluster started. */
   @Override
   public void close() {
-    ProcessHandle.allProcesses()
-        .filter(ph -> ph.info().commandLine().map(cl -> cl.contains("CoarseGrainedExecutorBackend")
-            && cl.contains(home.toString())).orElse(false))
-        .forEach(ProcessHandle::destroyForcibly);
+    for (Long pid : executorPids()) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
     for (Process p : processes) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();

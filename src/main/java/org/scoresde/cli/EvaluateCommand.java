@@ -2,7 +2,6 @@ package org.scoresde.cli;
 
 import java.util.concurrent.Callable;
 import org.scoresde.spark.EvaluateJob;
-import org.scoresde.spark.SdeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,17 +17,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "A trained model.zip, or gmm:FILE.json (exact mixture score; needs --sde).")
-  String model;
-
-  @Option(names = "--sde", paramLabel = "NAME", description = "vp | subvp | ve: the SDE of a gmm: model (its parameters from the sde.* settings).")
-  String sde;
+  @Mixin ModelOptions model;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Shard directory (from 'shard').")
   String data;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  String out;
+  @Mixin OutputOptions output;
 
   @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the examples with index < N (the first N of the dataset).")
   Long limit;
@@ -51,13 +45,10 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "B", description = "Examples integrated together (default: evaluate.batch-size).")
   Integer batchSize;
 
-  @Option(names = "--overwrite", description = "Replace an existing --out.")
-  boolean overwrite;
-
   @Override
   public Integer call() throws Exception {
     Settings s = common.settings();
-    var request = new EvaluateJob.Request(model, sde == null ? null : SdeSettings.sde(sde, s), data, out, limit,
+    var request = new EvaluateJob.Request(model.model(), model.sde(s), data, output.out(), limit,
         trace != null ? trace : s.getString("evaluate.trace"),
         probes != null ? probes : s.getInt("evaluate.probes"),
         rtol != null ? rtol : s.getDouble("evaluate.rtol"),
@@ -65,7 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         s.getDouble("evaluate.eta"),
         repeats != null ? repeats : s.getInt("evaluate.dequant-repeats"),
         batchSize != null ? batchSize : s.getInt("evaluate.batch-size"),
-        overwrite);
+        output.overwrite());
     if (request.batchSize() < 1 || request.probes() < 1) {
       throw new UserError("--batch-size and --probes must be at least 1");
     }

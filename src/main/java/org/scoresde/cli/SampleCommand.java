@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.scoresde.sampling.SamplerSettings;
 import org.scoresde.spark.EncodeJob;
 import org.scoresde.spark.SampleJob;
-import org.scoresde.spark.SdeSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,23 +36,15 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "A trained model.zip, or gmm:FILE.json (needs --sde).")
-  String model;
+  @Mixin ModelOptions model;
 
-  @Option(names = "--sde", paramLabel = "NAME", description = "vp | subvp | ve: the SDE of a gmm: model.")
-  String sde;
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  String out;
+  @Mixin OutputOptions output;
 
   @Option(names = "--steps", paramLabel = "K", description = "Time steps (default: sample.steps; with --encode sample.encode-steps).")
   Integer steps;
 
   @Option(names = "--schedule", paramLabel = "NAME", description = "Time grid: uniform | edm | logsnr | gits (default: sample.schedule).")
   String schedule;
-
-  @Option(names = "--overwrite", description = "Replace an existing --out.")
-  boolean overwrite;
 
   @ArgGroup(exclusive = false, validate = false, heading = "%nSampling (the default mode):%n")
   Sampling sampling = new Sampling();
@@ -122,13 +113,14 @@ public final class SampleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    var req = new SampleJob.Request(model, sde == null ? null : SdeSettings.sde(sde, s),
+    var req = new SampleJob.Request(model.model(), model.sde(s),
         sampling.n != null ? sampling.n : s.getInt("sample.n"),
         sampling.sampler != null ? sampling.sampler : s.getString("sample.sampler"),
         steps != null ? steps : s.getInt("sample.steps"),
         schedule != null ? schedule : s.getString("sample.schedule"),
-        s.getDouble("sample.eps"), settings, s.getDouble("sample.ode-tolerance"), s.getInt("sample.gits-teacher-steps"), out,
-        sampling.trajectory, s.getInt("sample.batch-size"), overwrite, sampling.reference);
+        s.getDouble("sample.eps"), settings, s.getDouble("sample.ode-tolerance"), s.getInt("sample.gits-teacher-steps"), output.out(),
+        sampling.trajectory, s.getInt("sample.batch-size"), output.overwrite(),
+        sampling.reference);
     new SampleJob(common.master(), s.getLong("seed")).run(req);
     return 0;
   }
@@ -154,11 +146,11 @@ public final class SampleCommand implements Callable<Integer> {
       throw new UserError("--frames applies only with --interpolate I,J");
     }
     int[] pair = encoding.interpolate == null ? null : pair(encoding.interpolate);
-    var req = new EncodeJob.Request(model, sde == null ? null : SdeSettings.sde(sde, s), encoding.encode, out,
+    var req = new EncodeJob.Request(model.model(), model.sde(s), encoding.encode, output.out(),
         encoding.limit != null ? encoding.limit : s.getLong("sample.encode-limit"),
         steps != null ? steps : s.getInt("sample.encode-steps"),
         schedule != null ? schedule : s.getString("sample.schedule"), s.getDouble("sample.eps"), pair,
-        encoding.frames != null ? encoding.frames : s.getInt("sample.frames"), s.getInt("sample.batch-size"), overwrite);
+        encoding.frames != null ? encoding.frames : s.getInt("sample.frames"), s.getInt("sample.batch-size"), output.overwrite());
     new EncodeJob(common.master()).run(req);
     return 0;
   }

@@ -72,15 +72,11 @@ public final class EncodeJob {
     }
     SparkSession spark = SparkSessions.create("encode", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ShardedData data = ShardReader.read(spark, req.data());
-    Manifest m = data.manifest();
-    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
+    ModelOnData input = ModelOnData.read(spark, req.model(), req.sde(), req.data());
+    ShardedData data = input.data();
+    Manifest m = input.manifest();
+    ModelSource source = input.source();
     int[] shape = source.shape();
-    if (shape[0] != m.channels() || shape[1] * shape[2] != m.height() * m.width()
-        || (shape[1] != m.height() && shape[1] != 1)) {
-      throw new UserError(String.format("model %s expects data of shape %dx%dx%d (CxHxW) but %s holds %dx%dx%d",
-          req.model(), shape[0], shape[1], shape[2], req.data(), m.channels(), m.height(), m.width()));
-    }
     if (req.interpolate() != null) {
       for (int i : req.interpolate()) {
         if (i < 0 || i >= m.count()) {
@@ -95,8 +91,7 @@ public final class EncodeJob {
       long start = System.nanoTime();
       Broadcast<ModelSource> model = jsc.broadcast(source);
       int batchSize = req.batchSize();
-      List<Encoded> encoded = new ArrayList<>(data.rows().filter(functions.col(ShardSchema.INDEX).lt(req.limit()))
-          .javaRDD().mapPartitions(rows -> {
+      List<Encoded> encoded = new ArrayList<>(input.rows(req.limit()).javaRDD().mapPartitions(rows -> {
             List<Example> examples = new ArrayList<>();
             rows.forEachRemaining(r -> examples.add(ShardSchema.toExample(r)));
             List<Encoded> res = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.scoresde.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,8 +12,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -37,12 +36,20 @@ import scala.Tuple2;
  * (Parquet: index, shard, value, nfe), then OUT/_SUCCESS.
  */
 public final class EvaluateJob {
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private final String master;
   private final long seed;
+  private final Duration progressEvery;
 
   public EvaluateJob(String master, long seed) {
+    this(master, seed, PROGRESS_EVERY);
+  }
+
+  /** As {@link #EvaluateJob(String, long)}, with a progress line every {@code progressEvery}. */
+  EvaluateJob(String master, long seed, Duration progressEvery) {
     this.master = master;
     this.seed = seed;
+    this.progressEvery = progressEvery;
   }
 
   /** What to evaluate and how. */
@@ -65,15 +72,9 @@ public final class EvaluateJob {
     }
     SparkSession spark = SparkSessions.create("evaluate", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ShardedData data = ShardReader.read(spark, req.data());
-    Manifest m = data.manifest();
-    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
-    int[] shape = source.shape();
-    if (shape[0] != m.channels() || shape[1] * shape[2] != m.height() * m.width()
-        || (shape[1] != m.height() && shape[1] != 1)) {
-      throw new UserError(String.format("model %s expects data of shape %dx%dx%d (CxHxW) but %s holds %dx%dx%d",
-          req.model(), shape[0], shape[1], shape[2], req.data(), m.channels(), m.height(), m.width()));
-    }
+    ModelOnData input = ModelOnData.read(spark, req.model(), req.sde(), req.data());
+    Manifest m = input.manifest();
+    ModelSource source = input.source();
     boolean discrete = m.isImage();
     long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
 
@@ -82,29 +83,28 @@ public final class EvaluateJob {
       Broadcast<ModelSource> model = jsc.broadcast(source);
       LongAccumulator done = jsc.sc().longAccumulator("examples");
       DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
-      Dataset<Row> rows = data.rows().withColumn("shard", functions.input_file_name());
-      if (req.limit() != null) {
-        rows = rows.filter(functions.col(ShardSchema.INDEX).lt(req.limit()));
-      }
-      JavaRDD<LikelihoodPartition.Value> values = rows.javaRDD()
+      JavaRDD<LikelihoodPartition.Value> values = input.rows(req.limit())
+          .withColumn("shard", functions.input_file_name()).javaRDD()
           .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))))
           .mapPartitions(new LikelihoodPartition(model, seed, req.batchSize(), req.repeats(), req.trace(), req.probes(),
               req.rtol(), req.atol(), req.eta(), done, sum))
           .persist(StorageLevel.MEMORY_AND_DISK());
       String unit = discrete ? "bits/dim" : "nats/dim";
+      LiveAccumulators live = new LiveAccumulators(List.of(done, sum));
+      jsc.sc().addSparkListener(live);
       ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "evaluate-progress");
         t.setDaemon(true);
         return t;
       });
       ticker.scheduleAtFixedRate(() -> {
-        long k = done.value();
+        long k = Math.min(total, Math.round(live.value(done)));
         if (k > 0) {
           double s = (System.nanoTime() - start) / 1e9;
           System.err.printf("evaluate: %d/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", k, total,
-              sum.value() / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
+              live.value(sum) / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
         }
-      }, 5, 5, TimeUnit.SECONDS);
+      }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
       NllSummary summary;
       try {
         StructType schema = DataTypes.createStructType(List.of(
@@ -117,6 +117,7 @@ public final class EvaluateJob {
         summary = values.aggregate(new NllSummary(), (s, v) -> s.add(v.value(), v.nfe(), v.shard()), NllSummary::merge);
       } finally {
         ticker.shutdownNow();
+        jsc.sc().removeSparkListener(live);
         values.unpersist(false);
       }
       if (summary.count() == 0) {

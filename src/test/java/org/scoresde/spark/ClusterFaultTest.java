@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,12 +20,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
-import org.scoresde.score.GaussianMixture;
 import org.scoresde.testing.StandaloneCluster;
+import org.scoresde.testing.ToyMixture;
+import org.scoresde.testing.TrainRuns;
 
 /**
  * Executor faults on a real standalone cluster (a master and two workers, every executor its own
@@ -50,13 +49,7 @@ class ClusterFaultTest {
 
   @BeforeAll
   static void startClusterAndTrainUndisturbed() throws Exception {
-    GaussianMixture m = GaussianMixture.random(3, 2, new Random(2));
-    INDArray x = m.sample(1024, 3L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("toy.csv"), csv.toString());
+    ToyMixture toy = ToyMixture.draw(3, 2, 2, 1024, 3L);
     SparkSessions.create("test", "local[1]").stop();
     cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1g");
     System.setProperty("spark.jars", cluster.applicationJar().toString());
@@ -66,9 +59,7 @@ class ClusterFaultTest {
     System.setProperty("spark.executor.heartbeatInterval", "1s");
     spark = SparkSessions.create("fault-test", cluster.masterUrl());
     killer = new ExecutorKiller(cluster, spark.sparkContext());
-    shards = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", cluster.masterUrl(), "--format", "csv", "--input",
-        dir.resolve("toy.csv").toString(), "--output", shards, "--shards", "2"));
+    shards = toy.shard(dir, "toy", cluster.masterUrl(), dir.resolve("shards").toString(), 2);
     undisturbed = dir.resolve("undisturbed");
     long t0 = System.nanoTime();
     assertEquals(0, train(undisturbed));
@@ -110,8 +101,8 @@ class ClusterFaultTest {
     for (String f : List.of("model.zip", "model.zip.sha256", "config.conf", "metrics.jsonl", "_SUCCESS")) {
       assertTrue(Files.exists(run.resolve(f)), f + " is missing");
     }
-    List<JsonNode> expected = metrics(undisturbed);
-    List<JsonNode> actual = metrics(run);
+    List<JsonNode> expected = TrainRuns.metrics(undisturbed);
+    List<JsonNode> actual = TrainRuns.metrics(run);
     assertEquals(expected.size(), actual.size(), "rounds logged");
     for (int i = 0; i < expected.size(); i++) {
       assertEquals(expected.get(i).get("loss").asDouble(), actual.get(i).get("loss").asDouble(),
@@ -197,15 +188,6 @@ class ClusterFaultTest {
     } catch (IOException e) {
       return 0;
     }
-  }
-
-  private static List<JsonNode> metrics(Path run) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> out = new java.util.ArrayList<>();
-    for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(json.readTree(l));
-    }
-    return out;
   }
 
   private static INDArray weights(Path run) throws IOException {

@@ -9,18 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
-import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.ToyMixture;
 
 /**
  * The driver of a training run dies (SIGKILL of its JVM) after its first checkpoint, at the moment
@@ -47,16 +45,7 @@ class DriverKillResumeTest {
 
   @Test
   void resumeAfterTheDriverWasKilledReachesTheUninterruptedWeights() throws Exception {
-    GaussianMixture m = GaussianMixture.random(3, 2, new Random(2));
-    INDArray x = m.sample(1024, 3L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("toy.csv"), csv.toString());
-    String shards = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("toy.csv").toString(), "--output", shards, "--shards", "2"));
+    String shards = ToyMixture.draw(3, 2, 2, 1024, 3L).shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
 
     Path killed = dir.resolve("killed");
     Path log = dir.resolve("driver.log");

@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.scoresde.cli.Main;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.HeldOutResidual;
-import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.ModelFile;
 import org.scoresde.nn.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;
 import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.ToyMixture;
+import org.scoresde.testing.TrainRuns;
 
 /**
  * The train job with the FP-Diffusion regularizer on local[2] and 2-D mixture data: both RDD
@@ -53,16 +48,9 @@ class FokkerPlanckTrainTest {
 
   @BeforeAll
   static void shardToyData() throws Exception {
-    mixture = GaussianMixture.random(3, 2, new Random(2));
-    INDArray x = mixture.sample(1024, 3L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("toy.csv"), csv.toString());
-    shards = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("toy.csv").toString(), "--output", shards, "--shards", "2"));
+    ToyMixture toy = ToyMixture.draw(3, 2, 2, 1024, 3L);
+    mixture = toy.mixture();
+    shards = toy.shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
   }
 
   @AfterAll
@@ -159,18 +147,10 @@ class FokkerPlanckTrainTest {
   }
 
   private static int train(String... args) {
-    String[] full = new String[1 + args.length + SMALL.length];
-    full[0] = "train";
-    System.arraycopy(SMALL, 0, full, 1, SMALL.length);
-    System.arraycopy(args, 0, full, 1 + SMALL.length, args.length);
-    return Main.execute(full);
+    return TrainRuns.train(SMALL, args);
   }
 
   private static List<JsonNode> metrics(Path run) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(new ObjectMapper().readTree(l));
-    }
-    return out;
+    return TrainRuns.metrics(run);
   }
 }

@@ -25,6 +25,7 @@ import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.ToyMixture;
 
 /**
  * The evaluate and sample jobs end to end on local Spark with an exact mixture model: data drawn
@@ -38,16 +39,11 @@ class GmmJobsTest {
 
   @BeforeAll
   static void shardMixtureData() throws Exception {
-    mixture = GaussianMixture.random(3, 2, new Random(11));
-    Files.writeString(dir.resolve("gmm.json"), mixture.toJson());
-    points = mixture.sample(300, 5L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : points.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("points.csv"), csv.toString());
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("points.csv").toString(), "--output", dir.resolve("shards").toString(), "--shards", "3"));
+    ToyMixture toy = ToyMixture.draw(3, 2, 11, 300, 5L);
+    mixture = toy.mixture();
+    points = toy.points();
+    toy.writeModel(dir.resolve("gmm.json"));
+    toy.shard(dir, "points", "local[2]", dir.resolve("shards").toString(), 3);
   }
 
   @AfterAll
@@ -76,17 +72,11 @@ class GmmJobsTest {
 
   @Test
   void evaluateInTenDimensionsMatchesTheExactMeanLogDensity() throws Exception {
-    GaussianMixture m10 = GaussianMixture.random(3, 10, new Random(12));
-    Files.writeString(dir.resolve("gmm10.json"), m10.toJson());
-    INDArray x = m10.sample(120, 6L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(java.util.Arrays.stream(row).mapToObj(Double::toString).collect(java.util.stream.Collectors.joining(","))).append('\n');
-    }
-    Files.writeString(dir.resolve("points10.csv"), csv.toString());
-    Path shards = dir.resolve("shards10");
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("points10.csv").toString(), "--output", shards.toString(), "--shards", "2"));
+    ToyMixture toy10 = ToyMixture.draw(3, 10, 12, 120, 6L);
+    GaussianMixture m10 = toy10.mixture();
+    INDArray x = toy10.points();
+    toy10.writeModel(dir.resolve("gmm10.json"));
+    Path shards = Path.of(toy10.shard(dir, "points10", "local[2]", dir.resolve("shards10").toString(), 2));
     Path out = dir.resolve("eval10");
     assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", "gmm:" + dir.resolve("gmm10.json"),
         "--sde", "subvp", "--data", shards.toString(), "--out", out.toString(), "--trace", "exact"));

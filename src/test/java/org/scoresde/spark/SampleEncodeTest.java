@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.cli.Main;
 import org.scoresde.sampling.ProbabilityFlowEncoding;
@@ -25,6 +24,7 @@ import org.scoresde.sampling.Schedules;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.ToyMixture;
 
 /**
  * sample --encode with an exact mixture score in D = 2: latents keyed by example index decode back
@@ -40,18 +40,11 @@ class SampleEncodeTest {
 
   @BeforeAll
   static void shardMixtureData() throws Exception {
-    mixture = GaussianMixture.random(3, 2, new Random(21));
-    Files.writeString(dir.resolve("gmm.json"), mixture.toJson());
-    gmm = "gmm:" + dir.resolve("gmm.json");
-    points = mixture.sample(60, 4L, DataType.DOUBLE).toDoubleMatrix();
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : points) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("points.csv"), csv.toString());
-    data = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("points.csv").toString(), "--output", data, "--shards", "3"));
+    ToyMixture toy = ToyMixture.draw(3, 2, 21, 60, 4L);
+    mixture = toy.mixture();
+    points = toy.points().toDoubleMatrix();
+    gmm = toy.writeModel(dir.resolve("gmm.json"));
+    data = toy.shard(dir, "points", "local[2]", dir.resolve("shards").toString(), 3);
   }
 
   @AfterAll
