@@ -48,7 +48,8 @@ for name in ft base; do
 done
 
 # the demo's training settings (demo.train-settings) on its defaults (batch 64, averaging every 5, 2 workers)
-common=(--master "$master" --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000)
+common=(--master "$master" --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000
+        --set train.probe-every=1)
 # the demo's evaluation (demo.evaluate-*): one dequantization draw, rtol = atol = 1e-3, one Rademacher probe
 evalopts=(--limit "$limit" --dequant-repeats 1 --rtol 1e-3 --atol 1e-3)
 evaluate() {

@@ -46,6 +46,7 @@ done
 
 common=(--master "$master" --set train.batch-size=32 --set train.averaging-frequency=4 --set train.workers=2
         --set train.warmup=20 --set train.learning-rate=2e-3 --set train.checkpoint-every=1000
+        --set train.probe-every=1
         --set net.base-channels=64 --set net.residual-blocks=2)
 # Test NLL of the first 128 test points; rtol/atol 1e-3 (a poorly trained 2-D MLP needs ~1100 function
 # evaluations per point at 1e-4, about 10 minutes for 256 points on a loaded 2-core machine)

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The fused group normalization against a direct transcription of its definition (forward) and
+ * Group normalization against a direct transcription of its definition (forward) and
  * against central finite differences of a weighted sum of its output (backward), in double and float,
  * on contiguous inputs and on views.
  */
