@@ -5,23 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
-import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.ToyMixture;
+import org.scoresde.testing.TrainRuns;
 
 /**
  * {@code train --init}: a run started from a trained model begins at that model's loss (far below a
@@ -38,16 +35,7 @@ class TrainInitTest {
 
   @BeforeAll
   static void trainBase() throws Exception {
-    GaussianMixture m = GaussianMixture.random(3, 2, new Random(5));
-    INDArray x = m.sample(512, 6L, DataType.DOUBLE);
-    StringBuilder csv = new StringBuilder();
-    for (double[] row : x.toDoubleMatrix()) {
-      csv.append(row[0]).append(',').append(row[1]).append('\n');
-    }
-    Files.writeString(dir.resolve("toy.csv"), csv.toString());
-    shards = dir.resolve("shards").toString();
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "csv", "--input",
-        dir.resolve("toy.csv").toString(), "--output", shards, "--shards", "2"));
+    shards = ToyMixture.draw(3, 2, 5, 512, 6L).shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
     base = dir.resolve("base");
     // EMA off, so that model.zip holds the final weights whose probe loss the last round logged
     assertEquals(0, train("--data", shards, "--out", base.toString(), "--epochs", "4", "--set", "train.warmup=10",
@@ -135,12 +123,12 @@ class TrainInitTest {
   }
 
   private static JsonNode firstLine(Path run) throws Exception {
-    return new ObjectMapper().readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
+    return TrainRuns.metrics(run).get(0);
   }
 
   private static JsonNode lastLine(Path run) throws Exception {
-    var lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    List<JsonNode> rows = TrainRuns.metrics(run);
+    return rows.get(rows.size() - 1);
   }
 
   private static String[] concat(String[] a, String[] b) {
@@ -151,6 +139,6 @@ class TrainInitTest {
   }
 
   private static int train(String... args) {
-    return Main.execute(concat(concat(new String[] {"train"}, SMALL), args));
+    return TrainRuns.train(SMALL, args);
   }
 }
