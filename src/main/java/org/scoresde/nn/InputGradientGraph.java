@@ -1,50 +1,77 @@
 package org.scoresde.nn;
 
+import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A ComputationGraph that returns the gradient with respect to one of its inputs: given an
  * upstream gradient u of the output, it computes u^T d(output)/d(input), the vector-Jacobian
- * product. DL4J 1.0.0-M2.1 has no public method for this; the route that was checked exact
- * (against central differences in double) is a forward pass that keeps its inputs, the protected
- * backward pass with the external gradient, and the input vertex's epsilon. It needs workspace mode
- * NONE and a plain (not loss) output layer. Not thread-safe across threads beyond its own lock.
+ * product. DL4J 1.0.0-M2.1 has no public method for this; this graph runs the forward pass and the
+ * protected backward pass with the external gradient inside DL4J's training workspaces (as
+ * graph.fit does), and reads the input's gradient from an {@link InputGradientTap} that follows
+ * the input. Workspaces matter: without them every activation is fresh off-heap memory, and the
+ * page faults of that churn cost more than the arithmetic (BENCHMARKS.md). The output layer must
+ * be a plain (not loss) layer. Not thread-safe across threads beyond its own lock.
  */
 public final class InputGradientGraph extends ComputationGraph {
   private static final long serialVersionUID = 1L;
 
-  private final String inputName;
   private final String outputName;
+  private final String tapName;
 
-  public InputGradientGraph(ComputationGraphConfiguration configuration, String inputName, String outputName) {
+  /**
+   * @param configuration a graph with workspaces on, the single output {@code outputName} and an
+   *     {@link InputGradientTap} named {@code tapName} after the input of interest
+   */
+  public InputGradientGraph(ComputationGraphConfiguration configuration, String tapName, String outputName) {
     super(configuration);
-    if (configuration.getTrainingWorkspaceMode() != WorkspaceMode.NONE) {
-      throw new IllegalArgumentException("input gradients need training workspace mode NONE, got "
+    if (configuration.getTrainingWorkspaceMode() != WorkspaceMode.ENABLED) {
+      throw new IllegalArgumentException("input gradients run in training workspaces, got mode "
           + configuration.getTrainingWorkspaceMode());
     }
-    if (!configuration.getNetworkOutputs().equals(java.util.List.of(outputName))) {
+    if (!configuration.getNetworkOutputs().equals(List.of(outputName))) {
       throw new IllegalArgumentException("expected the single output '" + outputName + "', got "
           + configuration.getNetworkOutputs());
     }
-    this.inputName = inputName;
+    if (!(configuration.getVertices().get(tapName) instanceof InputGradientTap)) {
+      throw new IllegalArgumentException("expected an InputGradientTap named '" + tapName + "'");
+    }
+    this.tapName = tapName;
     this.outputName = outputName;
   }
 
   /** The network output and upstream^T d(output)/d(input), both detached copies. */
   public synchronized OutputAndGradient outputAndInputGradient(INDArray[] inputs, INDArray upstream) {
-    Map<String, INDArray> activations = feedForward(inputs, true, false);
-    INDArray output = activations.get(outputName).dup();
-    calcBackpropGradients(false, false, upstream);
-    INDArray epsilon = getVertex(inputName).getEpsilon();
-    if (epsilon == null) {
-      throw new IllegalStateException("the backward pass left no gradient at input '" + inputName + "'");
+    LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.builder()
+        .with(ArrayType.ACTIVATIONS, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+        .with(ArrayType.INPUT, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+        .with(ArrayType.FF_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+        .with(ArrayType.BP_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+        .with(ArrayType.RNN_FF_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM_CONFIG)
+        .with(ArrayType.RNN_BP_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM, WS_RNN_LOOP_WORKING_MEM_CONFIG)
+        .build();
+    INDArray output;
+    INDArray gradient;
+    try (MemoryWorkspace activations = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
+      Map<String, INDArray> acts = ffToLayerActivationsInWS(true, -1, null, FwdPassType.STANDARD, false, inputs,
+          null, null, false);
+      output = acts.get(outputName).detach();
+      calcBackpropGradients(false, false, upstream);
+      gradient = ((InputGradientTap.Vertex) getVertex(tapName)).takeGradient();
+    } finally {
+      clearLayersStates();
     }
-    INDArray gradient = epsilon.dup();
-    clearLayersStates();
+    if (gradient == null) {
+      throw new IllegalStateException("the backward pass left no gradient at '" + tapName + "'");
+    }
     return new OutputAndGradient(output, gradient);
   }
 

@@ -13,9 +13,8 @@ import org.scoresde.sde.Sde;
  * 1 / sigma_t, so the network still predicts the noise), with the exact vector-Jacobian product
  * v^T ds/dx = -(v / sigma_t)^T d eps_theta/dx from one backward pass.
  *
- * <p>It keeps a copy of the parameters taken at construction, shared by two evaluation graphs: one
- * with workspaces for the score alone and one with workspaces NONE for input gradients. Rows are
- * independent (the network normalizes per example). Not for concurrent use from several threads.
+ * <p>It keeps copies of the parameters taken at construction in two evaluation graphs: one for the
+ * score alone and one for input gradients, both in workspaces. Rows are independent (the network normalizes per example). Not for concurrent use from several threads.
  */
 public final class NetworkScoreModel implements ScoreModel {
   private final Sde sde;

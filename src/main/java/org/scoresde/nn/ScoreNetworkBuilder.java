@@ -63,6 +63,8 @@ public final class ScoreNetworkBuilder {
   public static final String OUTPUT = "eps";
   /** The training graph's loss layer. */
   public static final String LOSS = "loss";
+  /** The input-gradient graph's {@link InputGradientTap} after {@value #INPUT}. */
+  public static final String INPUT_TAP = "x_tap";
 
   private static final String TIME_VECTOR = "time_dense1";
   private static final double NORM_EPSILON = 1e-5;
@@ -88,15 +90,23 @@ public final class ScoreNetworkBuilder {
    * {@link WeightedNoiseLoss} (e.g. the Fokker-Planck-regularized loss of org.scoresde.fp).
    */
   public ComputationGraphConfiguration training(IUpdater updater, DataType dataType, ILossFunction lossFunction) {
-    return build(true, updater, dataType, WorkspaceMode.ENABLED, lossFunction);
+    return build(true, updater, dataType, WorkspaceMode.ENABLED, lossFunction, false);
   }
 
   /**
    * The evaluation graph's configuration: the same layers and parameters (in the same order) with
-   * the plain output {@value #OUTPUT} and no dropout. Workspace mode NONE is what input gradients need.
+   * the plain output {@value #OUTPUT} and no dropout.
    */
   public ComputationGraphConfiguration inference(DataType dataType, WorkspaceMode workspaceMode) {
-    return build(false, new NoOp(), dataType, workspaceMode, null);
+    return build(false, new NoOp(), dataType, workspaceMode, null, false);
+  }
+
+  /**
+   * The input-gradient graph's configuration: the evaluation graph with workspaces on and an
+   * {@link InputGradientTap} {@value #INPUT_TAP} between {@value #INPUT} and the first layer.
+   */
+  public ComputationGraphConfiguration inputGradient(DataType dataType) {
+    return build(false, new NoOp(), dataType, WorkspaceMode.ENABLED, null, true);
   }
 
   /** A freshly initialized training graph (weights drawn from the config seed). */
@@ -113,15 +123,22 @@ public final class ScoreNetworkBuilder {
     return graph;
   }
 
-  /** An input-gradient graph (workspaces NONE) over the given parameters, which it uses without copying. */
+  /**
+   * An input-gradient graph holding a copy of the given parameters (flattened in the evaluation
+   * graph's order). The tap vertex changes DL4J's topological order and with it the flattened
+   * order, so the parameters are copied layer by layer, by name.
+   */
   public InputGradientGraph gradientGraph(INDArray params) {
-    InputGradientGraph graph = new InputGradientGraph(inference(params.dataType(), WorkspaceMode.NONE), INPUT, OUTPUT);
-    graph.init(params, false);
+    InputGradientGraph graph = new InputGradientGraph(inputGradient(params.dataType()), INPUT_TAP, OUTPUT);
+    graph.init();
+    ComputationGraph source = new ComputationGraph(inference(params.dataType(), WorkspaceMode.ENABLED));
+    source.init(params, false);
+    graph.setParamTable(source.paramTable());
     return graph;
   }
 
   private ComputationGraphConfiguration build(boolean training, IUpdater updater, DataType dataType, WorkspaceMode ws,
-      ILossFunction lossFunction) {
+      ILossFunction lossFunction, boolean tapInput) {
     GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(config.seed())
         .dataType(dataType)
@@ -142,7 +159,12 @@ public final class ScoreNetworkBuilder {
     g.addLayer("time_dense0", dense(config.timeEmbeddingSize(), hidden, Activation.SWISH.getActivationFunction(), 0), TIME);
     g.addLayer(TIME_VECTOR, dense(hidden, hidden, Activation.SWISH.getActivationFunction(), 0), "time_dense0");
 
-    Blocks blocks = new Blocks(g, training);
+    String input = INPUT;
+    if (tapInput) {
+      g.addVertex(INPUT_TAP, new InputGradientTap(), INPUT);
+      input = INPUT_TAP;
+    }
+    Blocks blocks = new Blocks(g, training, input);
     if (config.vector()) {
       blocks.mlp();
     } else {
@@ -175,9 +197,11 @@ public final class ScoreNetworkBuilder {
   private final class Blocks {
     private final GraphBuilder g;
     private final double dropRetain;
+    private final String input;
 
-    Blocks(GraphBuilder g, boolean training) {
+    Blocks(GraphBuilder g, boolean training, String input) {
       this.g = g;
+      this.input = input;
       this.dropRetain = training && config.dropout() > 0 ? 1.0 - config.dropout() : 0.0;
     }
 
@@ -186,7 +210,7 @@ public final class ScoreNetworkBuilder {
       int h = config.height();
       int w = config.width();
       int ch = config.channelsAt(0);
-      g.addLayer("conv_in", conv(config.channels(), ch, 3, 0), INPUT);
+      g.addLayer("conv_in", conv(config.channels(), ch, 3, 0), input);
       String x = "conv_in";
       Deque<String> skips = new ArrayDeque<>();
       Deque<Integer> skipChannels = new ArrayDeque<>();
@@ -229,7 +253,7 @@ public final class ScoreNetworkBuilder {
 
     void mlp() {
       int width = config.baseChannels();
-      g.addLayer("dense_in", dense(config.width(), width, Activation.IDENTITY.getActivationFunction(), 0), INPUT);
+      g.addLayer("dense_in", dense(config.width(), width, Activation.IDENTITY.getActivationFunction(), 0), input);
       String x = "dense_in";
       for (int b = 0; b < config.residualBlocks(); b++) {
         x = denseBlock("block" + b, x, width);
