@@ -83,8 +83,7 @@ public final class HeldOutResidual {
 
   /** The trained network of a model file as a double-precision score model (finite differences need it). */
   public static NetworkScoreModel doublePrecision(ModelFile.Model model) {
-    return new NetworkScoreModel(model.graph().params().castTo(DataType.DOUBLE), model.metadata().network(),
-        model.metadata().sde());
+    return new NetworkScoreModel(model.graph(), model.metadata().network(), model.metadata().sde(), DataType.DOUBLE);
   }
 
   /** MODEL CSV [TMIN [PROBE_STEP]]: prints the held-out residual of a model file on the rows of a CSV file. */

@@ -1,5 +1,6 @@
 package org.scoresde.nn;
 
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,19 +27,19 @@ public final class NetworkScoreModel implements ScoreModel {
 
   /** Wraps the network whose parameters {@code trained} holds (a training or evaluation graph of {@code config}). */
   public NetworkScoreModel(ComputationGraph trained, ScoreNetworkConfig config, Sde sde) {
-    this(trained.params(), config, sde);
+    this(trained, config, sde, trained.params().dataType());
   }
 
-  /** Wraps the network of {@code config} with the given flattened parameters (copied). */
-  public NetworkScoreModel(INDArray params, ScoreNetworkConfig config, Sde sde) {
+  /** The same, computing in {@code dataType} (the parameters are cast). */
+  public NetworkScoreModel(ComputationGraph trained, ScoreNetworkConfig config, Sde sde, DataType dataType) {
     this.sde = sde;
     this.config = config;
     this.embedding = TimeEmbedding.of(config);
-    INDArray own = params.dup();
-    this.dataType = own.dataType();
+    this.dataType = dataType;
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(config);
-    this.forward = builder.forwardGraph(own);
-    this.gradient = builder.gradientGraph(own);
+    Map<String, INDArray> params = trained.paramTable();
+    this.forward = builder.forwardGraph(params, dataType);
+    this.gradient = builder.gradientGraph(params, dataType);
   }
 
   public ScoreNetworkConfig config() {

@@ -2,6 +2,7 @@ package org.scoresde.nn;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -9,7 +10,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
-import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -48,10 +47,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * norm+Swish, 3x3 conv, plus the block's projection of the time vector, norm+Swish, (dropout) 3x3
  * conv, added to the (1x1-projected when channels change) input and scaled by 1/sqrt 2.
  * The time vector is Swish(dense(Swish(dense(features)))); each block projects it with its own
- * dense layer and broadcasts it over the feature map as RepeatVector(H*W) then Reshape to
- * [N, C, H, W] (C-order: the repeated axis is the last, so every pixel of channel c gets element
- * c) then an element-wise Add: built-in layers and vertices only, since SameDiff-backed ones
- * backpropagate wrong gradients in DL4J 1.0.0-M2.1. Vectors: the same blocks with dense layers.
+ * dense layer and adds it to every pixel of its channel ({@link ChannelBroadcastAdd}). Layers and
+ * vertices are DL4J's built-in ones or plain-Java ones of this package with exact backward passes,
+ * never SameDiff-backed ones, which backpropagate wrong gradients in DL4J 1.0.0-M2.1. Vectors: the
+ * same blocks with dense layers.
  * Normalization: see {@link Normalization}.
  */
 public final class ScoreNetworkBuilder {
@@ -116,24 +115,40 @@ public final class ScoreNetworkBuilder {
     return graph;
   }
 
-  /** An evaluation graph (workspaces on) over the given parameters, which it uses without copying. */
-  public ComputationGraph forwardGraph(INDArray params) {
-    ComputationGraph graph = new ComputationGraph(inference(params.dataType(), WorkspaceMode.ENABLED));
-    graph.init(params, false);
-    return graph;
+  /**
+   * An evaluation graph (workspaces on) computing in {@code dataType} with a copy of {@code params},
+   * a parameter table such as ComputationGraph.paramTable() of a graph of this configuration.
+   */
+  public ComputationGraph forwardGraph(Map<String, INDArray> params, DataType dataType) {
+    return withParameters(new ComputationGraph(inference(dataType, WorkspaceMode.ENABLED)), params);
+  }
+
+  /** An input-gradient graph computing in {@code dataType} with a copy of {@code params} (see forwardGraph). */
+  public InputGradientGraph gradientGraph(Map<String, INDArray> params, DataType dataType) {
+    return withParameters(new InputGradientGraph(inputGradient(dataType), INPUT_TAP, OUTPUT), params);
   }
 
   /**
-   * An input-gradient graph holding a copy of the given parameters (flattened in the evaluation
-   * graph's order). The tap vertex changes DL4J's topological order and with it the flattened
-   * order, so the parameters are copied layer by layer, by name.
+   * Initializes {@code graph} (unless it is) and copies the parameters in by name. Flattened parameter vectors are
+   * in DL4J's topological order, which moves whenever a parameter-free vertex is added or removed
+   * (and model files keep the order they were written with), so graphs never exchange them.
    */
-  public InputGradientGraph gradientGraph(INDArray params) {
-    InputGradientGraph graph = new InputGradientGraph(inputGradient(params.dataType()), INPUT_TAP, OUTPUT);
+  public static <G extends ComputationGraph> G withParameters(G graph, Map<String, INDArray> params) {
     graph.init();
-    ComputationGraph source = new ComputationGraph(inference(params.dataType(), WorkspaceMode.ENABLED));
-    source.init(params, false);
-    graph.setParamTable(source.paramTable());
+    DataType type = graph.params().dataType();
+    Map<String, INDArray> own = graph.paramTable();
+    if (!own.keySet().equals(params.keySet())) {
+      throw new IllegalArgumentException("parameters do not fit the network: expected " + own.keySet() + ", got "
+          + params.keySet());
+    }
+    for (Map.Entry<String, INDArray> e : own.entrySet()) {
+      INDArray source = params.get(e.getKey());
+      if (!java.util.Arrays.equals(e.getValue().shape(), source.shape())) {
+        throw new IllegalArgumentException("parameter " + e.getKey() + " has shape "
+            + java.util.Arrays.toString(source.shape()) + ", the network expects " + java.util.Arrays.toString(e.getValue().shape()));
+      }
+      e.getValue().assign(source.castTo(type));
+    }
     return graph;
   }
 
@@ -207,8 +222,6 @@ public final class ScoreNetworkBuilder {
 
     void unet() {
       int levels = config.levels();
-      int h = config.height();
-      int w = config.width();
       int ch = config.channelsAt(0);
       g.addLayer("conv_in", conv(config.channels(), ch, 3, 0), input);
       String x = "conv_in";
@@ -217,7 +230,7 @@ public final class ScoreNetworkBuilder {
       for (int l = 0; l < levels; l++) {
         int out = config.channelsAt(l);
         for (int b = 0; b < config.residualBlocks(); b++) {
-          x = convBlock("down" + l + "_" + b, x, ch, out, h, w);
+          x = convBlock("down" + l + "_" + b, x, ch, out);
           ch = out;
           skips.push(x);
           skipChannels.push(ch);
@@ -226,25 +239,21 @@ public final class ScoreNetworkBuilder {
           String pool = "down" + l + "_pool";
           g.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), x);
           x = pool;
-          h /= 2;
-          w /= 2;
         }
       }
-      x = convBlock("mid", x, ch, ch, h, w);
+      x = convBlock("mid", x, ch, ch);
       for (int l = levels - 1; l >= 0; l--) {
         int out = config.channelsAt(l);
         for (int b = 0; b < config.residualBlocks(); b++) {
           String name = "up" + l + "_" + b;
           g.addVertex(name + "_cat", new MergeVertex(), x, skips.pop());
-          x = convBlock(name, name + "_cat", ch + skipChannels.pop(), out, h, w);
+          x = convBlock(name, name + "_cat", ch + skipChannels.pop(), out);
           ch = out;
         }
         if (l > 0) {
           String up = "up" + l + "_upsample";
           g.addLayer(up, new Upsampling2D.Builder(2).build(), x);
           x = up;
-          h *= 2;
-          w *= 2;
         }
       }
       String last = normAct("out_act", x, ch, false);
@@ -262,11 +271,10 @@ public final class ScoreNetworkBuilder {
       g.addLayer(OUTPUT, dense(width, config.width(), Activation.IDENTITY.getActivationFunction(), 0), last);
     }
 
-    private String convBlock(String name, String in, int cin, int cout, int h, int w) {
+    private String convBlock(String name, String in, int cin, int cout) {
       String act0 = normAct(name + "_act0", in, cin, true);
       g.addLayer(name + "_conv0", conv(cin, cout, 3, 0), act0);
-      String timeMap = timeMap(name, cout, h, w);
-      g.addVertex(name + "_addtime", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_conv0", timeMap);
+      g.addVertex(name + "_addtime", new ChannelBroadcastAdd(), name + "_conv0", timeProjection(name, cout));
       String act1 = normAct(name + "_act1", name + "_addtime", cout, false);
       g.addLayer(name + "_conv1", conv(cout, cout, 3, dropRetain), act1);
       String skip = in;
@@ -288,12 +296,10 @@ public final class ScoreNetworkBuilder {
       return residual(name, in, name + "_dense1");
     }
 
-    /** The block's projection of the time vector broadcast to [N, c, h, w]. */
-    private String timeMap(String name, int c, int h, int w) {
+    /** The block's projection [N, c] of the time vector. */
+    private String timeProjection(String name, int c) {
       g.addLayer(name + "_time", dense(config.timeHiddenSize(), c, Activation.IDENTITY.getActivationFunction(), 0), TIME_VECTOR);
-      g.addLayer(name + "_timerep", new RepeatVector.Builder(h * w).build(), name + "_time");
-      g.addVertex(name + "_timemap", new ReshapeVertex('c', new int[] {-1, c, h, w}, null), name + "_timerep");
-      return name + "_timemap";
+      return name + "_time";
     }
 
     private String residual(String name, String skip, String branch) {

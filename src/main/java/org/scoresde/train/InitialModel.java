@@ -11,6 +11,7 @@ import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ModelFile;
 import org.scoresde.nn.ModelMetadata;
+import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
 
@@ -59,7 +60,7 @@ public final class InitialModel {
       throw new UserError("--init " + path + " does not match the network this run builds (model vs run): "
           + String.join("; ", diff));
     }
-    fresh.setParams(model.graph().params().castTo(fresh.params().dataType()));
+    ScoreNetworkBuilder.withParameters(fresh, model.graph().paramTable());
   }
 
   private static List<String> differences(ScoreNetworkConfig a, ScoreNetworkConfig b) {

@@ -174,7 +174,7 @@ class NetworkScoreModelTest {
     ComputationGraph graph = randomGraph(config, 14L);
     Sde sde = new VpSde();
     NetworkScoreModel exact = new NetworkScoreModel(graph, config, sde);
-    NetworkScoreModel fast = new NetworkScoreModel(graph.params().castTo(DataType.FLOAT), config, sde);
+    NetworkScoreModel fast = new NetworkScoreModel(graph, config, sde, DataType.FLOAT);
     assertEquals(DataType.FLOAT, fast.dataType());
     Random rng = new Random(14L);
     INDArray x = gaussian(rng, 3, 64);
@@ -191,9 +191,9 @@ class NetworkScoreModelTest {
   }
 
   @Test
-  void evaluationGraphHasTheTrainingGraphsParameterLayout() {
+  void evaluationGraphsHoldTheTrainingGraphsParameters() {
     ComputationGraph train = randomGraph(tinyUnet(), 5L);
-    InputGradientGraph eval = new ScoreNetworkBuilder(tinyUnet()).gradientGraph(train.params());
+    InputGradientGraph eval = new ScoreNetworkBuilder(tinyUnet()).gradientGraph(train.paramTable(), DataType.DOUBLE);
     Map<String, INDArray> a = train.paramTable();
     Map<String, INDArray> b = eval.paramTable();
     assertEquals(a.keySet(), b.keySet());
@@ -203,25 +203,28 @@ class NetworkScoreModelTest {
   }
 
   @Test
-  void timeVectorIsBroadcastPerChannel() {
+  void timeVectorIsAddedToEveryPixelOfItsChannel() {
     ScoreNetworkConfig config = tinyUnet();
     ComputationGraph graph = randomGraph(config, 6L);
     Random rng = new Random(6L);
     INDArray x = gaussian(rng, 2, 1, 8, 8);
     INDArray temb = TimeEmbedding.of(config).features(times(0.3, 0.7));
-    Map<String, INDArray> acts = graph.feedForward(new INDArray[] {x, temb}, false);
+    // Training mode: in inference the next activation layer normalizes its input in place.
+    Map<String, INDArray> acts = graph.feedForward(new INDArray[] {x, temb}, true);
     for (String block : List.of("down0_0", "down1_0", "mid", "up0_0")) {
       INDArray proj = acts.get(block + "_time");
-      INDArray map = acts.get(block + "_timemap");
+      INDArray conv = acts.get(block + "_conv0");
+      INDArray sum = acts.get(block + "_addtime");
       long c = proj.size(1);
-      assertEquals(4, map.rank());
+      assertEquals(4, sum.rank());
+      assertEquals(c, sum.size(1));
       for (int n = 0; n < 2; n++) {
         for (int ch = 0; ch < c; ch++) {
-          INDArray plane = map.get(org.nd4j.linalg.indexing.NDArrayIndex.point(n),
-              org.nd4j.linalg.indexing.NDArrayIndex.point(ch));
-          double want = proj.getDouble(n, ch);
-          // A copy, not arithmetic: exact equality.
-          assertEquals(0.0, Math.abs(plane.sub(want).amaxNumber().doubleValue()), 0.0, block + " n=" + n + " c=" + ch);
+          org.nd4j.linalg.indexing.INDArrayIndex point = org.nd4j.linalg.indexing.NDArrayIndex.point(n);
+          org.nd4j.linalg.indexing.INDArrayIndex channel = org.nd4j.linalg.indexing.NDArrayIndex.point(ch);
+          INDArray want = conv.get(point, channel).add(proj.getDouble(n, ch));
+          // The same one addition per element: exact equality.
+          assertEquals(want, sum.get(point, channel), block + " n=" + n + " c=" + ch);
         }
       }
     }

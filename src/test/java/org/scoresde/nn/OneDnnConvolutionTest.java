@@ -65,7 +65,7 @@ class OneDnnConvolutionTest {
     exactGraph.params().muli(0.5);
     VpSde sde = new VpSde();
     NetworkScoreModel exact = new NetworkScoreModel(exactGraph, FASHION, sde);
-    NetworkScoreModel fast = new NetworkScoreModel(exactGraph.params().castTo(DataType.FLOAT), FASHION, sde);
+    NetworkScoreModel fast = new NetworkScoreModel(exactGraph, FASHION, sde, DataType.FLOAT);
     Random rng = new Random(21L);
     INDArray x = NetworkScoreModelTest.gaussian(rng, 4, 784);
     INDArray v = NetworkScoreModelTest.gaussian(rng, 4, 784);
