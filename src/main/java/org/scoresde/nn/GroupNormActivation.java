@@ -3,6 +3,10 @@ package org.scoresde.nn;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -43,51 +47,78 @@ public final class GroupNormActivation extends BaseActivationFunction {
 
   @Override
   public INDArray getActivation(INDArray in, boolean training) {
-    Normalized z = normalize(in);
-    INDArray y = z.y;
+    Rows rows = rows(in);
+    normalizeInPlace(rows.x);
     if (swish) {
-      y = y.mul(Transforms.sigmoid(y, true));
+      Nd4j.exec(new Swish(rows.x, rows.x));
     }
-    in.assign(y.reshape('c', in.shape()));
+    rows.writeBack(in);
     return in;
   }
 
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilonIn) {
-    Normalized z = normalize(in);
-    INDArray y = z.y;
+    Rows rows = rows(in);
+    INDArray y = rows.x;
+    INDArray inverseStd = normalizeInPlace(y);
     INDArray dy = epsilonIn.dup('c').reshape('c', y.shape());
+    INDArray scratch;
     if (swish) {
-      INDArray s = Transforms.sigmoid(y, true);
-      INDArray oneMinusS = s.rsub(1.0);
-      dy.muli(s.add(y.mul(s).muli(oneMinusS)));
+      // d swish(y)/dy = s (1 + y (1 - s)) with s = sigmoid(y)
+      scratch = Transforms.sigmoid(y, true);
+      dy.muli(scratch);
+      scratch.rsubi(1.0).muli(y).addi(1.0);
+      dy.muli(scratch);
+    } else {
+      scratch = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
     }
     // d/dx of (x - mean) / sqrt(var + eps): inv * (dy - mean(dy) - y * mean(dy * y)), per group.
     INDArray meanDy = dy.mean(1).reshape(-1, 1);
-    INDArray meanDyY = dy.mul(y).mean(1).reshape(-1, 1);
-    INDArray dx = dy.subiColumnVector(meanDy).subi(y.mulColumnVector(meanDyY)).muliColumnVector(z.inverseStd);
-    in.assign(dx.reshape('c', in.shape()));
+    Nd4j.exec(new MulOp(dy, y, scratch));
+    INDArray meanDyY = scratch.mean(1).reshape(-1, 1);
+    y.muliColumnVector(meanDyY);
+    dy.subiColumnVector(meanDy).subi(y).muliColumnVector(inverseStd);
+    in.assign(dy.reshape('c', in.shape()));
     return new Pair<>(in, null);
   }
 
-  /** The normalized input as [N * groups, M] (C-order) with its inverse standard deviations [N * groups, 1]. */
-  private Normalized normalize(INDArray in) {
+  /**
+   * Normalizes the rows of x [N * groups, M] in place; returns their inverse standard deviations
+   * [N * groups, 1]. The variance is the squared 2-norm of the centred row over M: one pass, no copy.
+   */
+  private INDArray normalizeInPlace(INDArray x) {
+    long m = x.size(1);
+    INDArray mean = x.mean(1).reshape(-1, 1);
+    x.subiColumnVector(mean);
+    INDArray norm = x.norm2(1).reshape(-1, 1);
+    INDArray inv = Transforms.pow(norm.muli(norm).divi(m).addi(epsilon), -0.5, false);
+    x.muliColumnVector(inv);
+    return inv;
+  }
+
+  /**
+   * {@code in} as [N * groups, M] (C-order): a view of it when its memory is C-contiguous, so that
+   * the work happens in place, else a copy that {@link Rows#writeBack} copies back.
+   */
+  private Rows rows(INDArray in) {
     long n = in.size(0);
     long perExample = in.length() / n;
     long channels = in.size(1);
     if (channels % groups != 0) {
       throw new IllegalStateException("group norm: " + channels + " channels do not split into " + groups + " groups");
     }
-    INDArray x = in.dup('c').reshape('c', n * groups, perExample / groups);
-    INDArray mean = x.mean(1).reshape(-1, 1);
-    x.subiColumnVector(mean);
-    INDArray var = x.mul(x).mean(1).reshape(-1, 1);
-    INDArray inv = Transforms.pow(var.addi(epsilon), -0.5, false);
-    x.muliColumnVector(inv);
-    return new Normalized(x, inv);
+    boolean contiguous = in.ordering() == 'c' && Shape.hasDefaultStridesForShape(in) && in.offset() == 0;
+    INDArray source = contiguous ? in : in.dup('c');
+    return new Rows(source.reshape('c', n * groups, perExample / groups), !contiguous);
   }
 
-  private record Normalized(INDArray y, INDArray inverseStd) {}
+  private record Rows(INDArray x, boolean copied) {
+    void writeBack(INDArray in) {
+      if (copied) {
+        in.assign(x.reshape('c', in.shape()));
+      }
+    }
+  }
 
   @Override
   public boolean equals(Object o) {
