@@ -40,13 +40,17 @@ final class EvaluateMemoryBench {
     this.log = log;
   }
 
-  /** One size's run: examples, peak RSS in kB, wall seconds of the child JVM. */
-  record Run(int examples, long peakKb, double seconds) {}
+  /** One size's run: examples, peak RSS and peak heap after a collection in kB, wall seconds of the child JVM. */
+  record Run(int examples, long peakKb, long liveHeapKb, double seconds) {}
 
   /** Both runs. */
   record Figures(Run small, Run large, double tolerance) {
     double ratio() {
       return large.peakKb() / (double) small.peakKb();
+    }
+
+    double liveHeapRatio() {
+      return large.liveHeapKb() / (double) small.liveHeapKb();
     }
   }
 
@@ -90,11 +94,17 @@ final class EvaluateMemoryBench {
       throw new IllegalStateException("evaluate of " + n + " examples did not finish in " + (long) timeoutSeconds + " s");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long peak = Files.readAllLines(out).stream().filter(l -> l.startsWith(PeakMemoryProbe.PREFIX))
-        .mapToLong(l -> Long.parseLong(l.substring(PeakMemoryProbe.PREFIX.length()).trim())).findFirst().orElse(-1);
-    if (p.exitValue() != 0 || peak <= 0) {
+    List<String> lines = Files.readAllLines(out);
+    long peak = value(lines, PeakMemoryProbe.PREFIX);
+    long live = value(lines, PeakMemoryProbe.LIVE_PREFIX);
+    if (p.exitValue() != 0 || peak <= 0 || live <= 0) {
       throw new IllegalStateException("evaluate of " + n + " examples failed (exit " + p.exitValue() + "); see " + err);
     }
-    return new Run(n, peak, seconds);
+    return new Run(n, peak, live, seconds);
+  }
+
+  private static long value(List<String> lines, String prefix) {
+    return lines.stream().filter(l -> l.startsWith(prefix))
+        .mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim())).findFirst().orElse(-1);
   }
 }

@@ -1,6 +1,18 @@
 package org.scoresde.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.scoresde.nn.OneDnn;
@@ -8,21 +20,48 @@ import org.scoresde.cli.Main;
 
 /**
  * A child-JVM entry point: runs one score-sde command line, then prints this process's peak
- * resident set size (VmHWM from /proc/self/status) as {@code peak-rss-kb N} on stdout. With a
+ * resident set size (VmHWM from /proc/self/status) as {@code peak-rss-kb N} and the largest Java
+ * heap occupancy right after a garbage collection as {@code peak-live-heap-kb N} on stdout. With a
  * local master the driver and the executors share this process, so that is the job's peak memory.
+ * The resident set also counts heap the collector has committed for garbage; the heap after each
+ * collection is what the job keeps alive, the figure that would grow if it held data per example.
  */
 public final class PeakMemoryProbe {
   /** The line prefix the parent looks for. */
   static final String PREFIX = "peak-rss-kb ";
+  /** The line prefix of the peak heap after collections. */
+  static final String LIVE_PREFIX = "peak-live-heap-kb ";
 
   private PeakMemoryProbe() {}
 
   public static void main(String[] args) throws IOException {
     OneDnn.selectPlatform();
+    AtomicLong liveBytes = new AtomicLong();
+    watchHeapAfterCollections(liveBytes);
     int code = Main.execute(args);
     System.out.println(PREFIX + peakKilobytes());
+    System.out.println(LIVE_PREFIX + liveBytes.get() / 1024);
     System.out.flush();
     System.exit(code);
+  }
+
+  /** Keeps in {@code peak} the largest heap use (all heap pools) reported after any collection. */
+  private static void watchHeapAfterCollections(AtomicLong peak) {
+    Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    NotificationListener listener = (notification, handback) -> {
+      if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+        GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+        long used = info.getMemoryUsageAfterGc().entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
+            .mapToLong(e -> e.getValue().getUsed()).sum();
+        peak.accumulateAndGet(used, Math::max);
+      }
+    };
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(listener, null, null);
+      }
+    }
   }
 
   /** VmHWM of this process in kB, or -1 where /proc is missing. */
