@@ -132,11 +132,11 @@ public final class BenchCommand implements Callable<Integer> {
           Measurement.single(memory.large().peakKb() / 1024.0), null, String.format("%.0f s", memory.large().seconds())));
       figures.add(new Figure("evaluate peak RSS 10x / 1x", "", Measurement.single(memory.ratio()), null,
           "target <= 1.10; heap " + bench.evaluateHeap() + ", off-heap " + bench.evaluateOffHeap() + " in both"));
-      figures.add(new Figure("evaluate peak heap after a collection, " + memory.small().examples() + " examples", "MB",
-          Measurement.single(memory.small().liveHeapKb() / 1024.0), null, "what the job keeps alive"));
-      figures.add(new Figure("evaluate peak heap after a collection, " + memory.large().examples() + " examples", "MB",
+      figures.add(new Figure("evaluate peak live heap, " + memory.small().examples() + " examples", "MB",
+          Measurement.single(memory.small().liveHeapKb() / 1024.0), null, "heap in use after full collections every 2 s"));
+      figures.add(new Figure("evaluate peak live heap, " + memory.large().examples() + " examples", "MB",
           Measurement.single(memory.large().liveHeapKb() / 1024.0), null, null));
-      figures.add(new Figure("evaluate peak heap after a collection 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
+      figures.add(new Figure("evaluate peak live heap 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
           null, "grows only if the job holds data per example"));
 
       stage(5, "report");

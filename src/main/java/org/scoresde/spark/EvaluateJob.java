@@ -17,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.scoresde.cli.UserError;
@@ -87,8 +86,7 @@ public final class EvaluateJob {
           .withColumn("shard", functions.input_file_name()).javaRDD()
           .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))))
           .mapPartitions(new LikelihoodPartition(model, seed, req.batchSize(), req.repeats(), req.trace(), req.probes(),
-              req.rtol(), req.atol(), req.eta(), done, sum))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+              req.rtol(), req.atol(), req.eta(), done, sum));
       String unit = discrete ? "bits/dim" : "nats/dim";
       LiveAccumulators live = new LiveAccumulators(List.of(done, sum));
       jsc.sc().addSparkListener(live);
@@ -112,13 +110,16 @@ public final class EvaluateJob {
             DataTypes.createStructField("shard", DataTypes.StringType, false),
             DataTypes.createStructField("value", DataTypes.DoubleType, false),
             DataTypes.createStructField("nfe", DataTypes.DoubleType, false)));
+        String perExample = new Path(out.temporary(), "per_example").toString();
         spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.value(), v.nfe())), schema)
-            .write().parquet(new Path(out.temporary(), "per_example").toString());
-        summary = values.aggregate(new NllSummary(), (s, v) -> s.add(v.value(), v.nfe(), v.shard()), NllSummary::merge);
+            .write().parquet(perExample);
+        // The summary reads the written values back: the likelihoods are computed once, and no
+        // per-example state is held in memory, however large the data.
+        summary = spark.read().parquet(perExample).select("value", "nfe", "shard").javaRDD()
+            .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2)), NllSummary::merge);
       } finally {
         ticker.shutdownNow();
         jsc.sc().removeSparkListener(live);
-        values.unpersist(false);
       }
       if (summary.count() == 0) {
         throw new UserError("no examples to evaluate in " + req.data() + (req.limit() != null ? " with --limit " + req.limit() : ""));
