@@ -171,8 +171,8 @@ public final class ScoreNetworkBuilder {
     g.setInputTypes(data, InputType.feedForward(config.timeEmbeddingSize()));
 
     int hidden = config.timeHiddenSize();
-    g.addLayer("time_dense0", dense(config.timeEmbeddingSize(), hidden, Activation.SWISH.getActivationFunction(), 0), TIME);
-    g.addLayer(TIME_VECTOR, dense(hidden, hidden, Activation.SWISH.getActivationFunction(), 0), "time_dense0");
+    g.addLayer("time_dense0", dense(config.timeEmbeddingSize(), hidden, new SwishActivation(), 0), TIME);
+    g.addLayer(TIME_VECTOR, dense(hidden, hidden, new SwishActivation(), 0), "time_dense0");
 
     String input = INPUT;
     if (tapInput) {
@@ -336,7 +336,7 @@ public final class ScoreNetworkBuilder {
       if (config.normalization() == Normalization.GROUP) {
         return new GroupNormActivation(config.groupsFor(channels), NORM_EPSILON, true);
       }
-      return Activation.SWISH.getActivationFunction();
+      return new SwishActivation();
     }
   }
 }
