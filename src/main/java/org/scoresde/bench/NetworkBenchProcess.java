@@ -23,8 +23,9 @@ import org.scoresde.spark.SdeSettings;
  */
 public final class NetworkBenchProcess {
   /**
-   * The child's heap: small on purpose, so that the collector runs often and frees the off-heap
-   * buffers of the input-gradient graph (workspaces NONE) before they pile up to gigabytes.
+   * The child's heap. Chosen small when the input-gradient graph ran without workspaces, so that the
+   * collector freed its off-heap buffers often; since it runs in workspaces (BENCHMARKS.md, session
+   * 4) the heap no longer decides the figures, and 1 GB is ample for the network's Java objects.
    */
   private static final String HEAP = "1g";
 
