@@ -61,15 +61,9 @@ public final class GroupNormActivation extends BaseActivationFunction {
     INDArray y = rows.x;
     INDArray inverseStd = normalizeInPlace(y);
     INDArray dy = epsilonIn.dup('c').reshape('c', y.shape());
-    INDArray scratch;
+    INDArray scratch = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
     if (swish) {
-      // d swish(y)/dy = s (1 + y (1 - s)) with s = sigmoid(y)
-      scratch = SwishActivation.sigmoid(y, Nd4j.createUninitialized(y.dataType(), y.shape(), 'c'));
-      dy.muli(scratch);
-      scratch.rsubi(1.0).muli(y).addi(1.0);
-      dy.muli(scratch);
-    } else {
-      scratch = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
+      SwishActivation.multiplyByDerivative(y, dy, scratch);
     }
     // d/dx of (x - mean) / sqrt(var + eps): inv * (dy - mean(dy) - y * mean(dy * y)), per group.
     INDArray meanDy = dy.mean(1).reshape(-1, 1);

@@ -21,10 +21,20 @@ public final class SwishActivation extends BaseActivationFunction {
 
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
-    INDArray s = sigmoid(in, Nd4j.createUninitialized(in.dataType(), in.shape(), 'c'));
-    INDArray derivative = s.rsub(1.0).muli(in).addi(1.0).muli(s);
-    in.assign(derivative.muli(epsilon));
+    INDArray grad = multiplyByDerivative(in, epsilon.dup(), Nd4j.createUninitialized(in.dataType(), in.shape(), 'c'));
+    in.assign(grad);
     return new Pair<>(in, null);
+  }
+
+  /**
+   * Multiplies {@code dy} in place by the derivative of Swish at {@code y}, s (1 + y (1 - s)) with
+   * s = sigmoid(y), using {@code scratch} (y's shape, overwritten) as working memory; returns dy.
+   */
+  static INDArray multiplyByDerivative(INDArray y, INDArray dy, INDArray scratch) {
+    sigmoid(y, scratch);
+    dy.muli(scratch);
+    scratch.rsubi(1.0).muli(y).addi(1.0);
+    return dy.muli(scratch);
   }
 
   /**
