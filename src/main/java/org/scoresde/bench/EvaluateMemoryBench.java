@@ -40,7 +40,7 @@ final class EvaluateMemoryBench {
     this.log = log;
   }
 
-  /** One size's run: examples, peak RSS and peak heap after a collection in kB, wall seconds of the child JVM. */
+  /** One size's run: examples, peak RSS and peak live heap in kB, wall seconds of the child JVM. */
   record Run(int examples, long peakKb, long liveHeapKb, double seconds) {}
 
   /** Both runs. */

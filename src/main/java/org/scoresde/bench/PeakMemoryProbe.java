@@ -34,7 +34,7 @@ import org.scoresde.cli.Main;
 public final class PeakMemoryProbe {
   /** The line prefix the parent looks for. */
   static final String PREFIX = "peak-rss-kb ";
-  /** The line prefix of the peak heap after collections. */
+  /** The line prefix of the peak live heap. */
   static final String LIVE_PREFIX = "peak-live-heap-kb ";
   static final long FULL_GC_SECONDS = 2;
 

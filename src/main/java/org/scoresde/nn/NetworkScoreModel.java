@@ -15,7 +15,8 @@ import org.scoresde.sde.Sde;
  * v^T ds/dx = -(v / sigma_t)^T d eps_theta/dx from one backward pass.
  *
  * <p>It keeps copies of the parameters taken at construction in two evaluation graphs: one for the
- * score alone and one for input gradients, both in workspaces. Rows are independent (the network normalizes per example). Not for concurrent use from several threads.
+ * score alone and one for input gradients, both in workspaces. Rows are independent (the network
+ * normalizes per example). Not for concurrent use from several threads.
  */
 public final class NetworkScoreModel implements ScoreModel {
   private final Sde sde;

@@ -93,8 +93,8 @@ public final class ScoreNetworkBuilder {
   }
 
   /**
-   * The evaluation graph's configuration: the same layers and parameters (in the same order) with
-   * the plain output {@value #OUTPUT} and no dropout.
+   * The evaluation graph's configuration: the same layers and parameters with the plain output
+   * {@value #OUTPUT} and no dropout.
    */
   public ComputationGraphConfiguration inference(DataType dataType, WorkspaceMode workspaceMode) {
     return build(false, new NoOp(), dataType, workspaceMode, null, false);
@@ -129,26 +129,14 @@ public final class ScoreNetworkBuilder {
   }
 
   /**
-   * Initializes {@code graph} (unless it is) and copies the parameters in by name. Flattened parameter vectors are
-   * in DL4J's topological order, which moves whenever a parameter-free vertex is added or removed
-   * (and model files keep the order they were written with), so graphs never exchange them.
+   * Initializes {@code graph} (unless it is) and copies the parameters in by name, cast to its data
+   * type (DL4J's setParamTable, which refuses other names or shapes). Flattened parameter vectors
+   * are in DL4J's topological order, which moves whenever a parameter-free vertex is added or
+   * removed (and model files keep the order they were written with), so graphs never exchange them.
    */
   public static <G extends ComputationGraph> G withParameters(G graph, Map<String, INDArray> params) {
     graph.init();
-    DataType type = graph.params().dataType();
-    Map<String, INDArray> own = graph.paramTable();
-    if (!own.keySet().equals(params.keySet())) {
-      throw new IllegalArgumentException("parameters do not fit the network: expected " + own.keySet() + ", got "
-          + params.keySet());
-    }
-    for (Map.Entry<String, INDArray> e : own.entrySet()) {
-      INDArray source = params.get(e.getKey());
-      if (!java.util.Arrays.equals(e.getValue().shape(), source.shape())) {
-        throw new IllegalArgumentException("parameter " + e.getKey() + " has shape "
-            + java.util.Arrays.toString(source.shape()) + ", the network expects " + java.util.Arrays.toString(e.getValue().shape()));
-      }
-      e.getValue().assign(source.castTo(type));
-    }
+    graph.setParamTable(params);
     return graph;
   }
 
