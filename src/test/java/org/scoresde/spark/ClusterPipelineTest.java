@@ -26,8 +26,7 @@ class ClusterPipelineTest {
       String h = c.hdfs();
       String master = c.master();
       toy.shard(dir, "toy", master, h + "/data/toy", 2);
-      assertEquals(0, Main.execute("train", "--master", master, "--data", h + "/data/toy", "--out", h + "/runs/toy",
-          "--epochs", "2", "--set", "train.approach=export", "--set", "train.export-dir=" + h + "/tmp/export",
+      assertEquals(0, c.train("/data/toy", "/runs/toy", "--epochs", "2",
           "--set", "train.batch-size=32", "--set", "train.averaging-frequency=2", "--set", "train.workers=2"));
       assertEquals(0, Main.execute("evaluate", "--master", master, "--model", h + "/runs/toy/model.zip",
           "--data", h + "/data/toy", "--out", h + "/runs/toy/eval", "--limit", "2", "--batch-size", "2",

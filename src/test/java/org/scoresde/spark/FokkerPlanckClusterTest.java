@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.Main;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.ScoreNetworkBuilder;
@@ -33,9 +32,7 @@ class FokkerPlanckClusterTest {
       String h = c.hdfs();
       String master = c.master();
       toy.shard(dir, "toy", master, h + "/data/toy", 2);
-      assertEquals(0, Main.execute("train", "--master", master, "--data", h + "/data/toy", "--out", h + "/runs/fp",
-          "--epochs", "1", "--set", "train.approach=export", "--set", "train.export-dir=" + h + "/tmp/export",
-          "--set", "train.batch-size=16", "--set", "train.averaging-frequency=2", "--set", "train.workers=2",
+      assertEquals(0, c.train("/data/toy", "/runs/fp", "--epochs", "1", "--set", "train.batch-size=16", "--set", "train.averaging-frequency=2", "--set", "train.workers=2",
           "--set", "train.fp.alpha=0.15", "--set", "train.probe-examples=64", "--set", "train.probe-every=1", "--set", "net.base-channels=32"));
       FileSystem fs = c.fileSystem();
       String metrics = c.read("/runs/fp/metrics.jsonl");

@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
+import org.scoresde.cli.Main;
 import org.scoresde.spark.SparkSessions;
 
 /**
@@ -46,6 +49,18 @@ public final class ClusterWithHdfs implements AutoCloseable {
   /** The hdfs:// URI of the filesystem's root. */
   public String hdfs() {
     return hdfs.uri();
+  }
+
+  /**
+   * Runs {@code train} on this cluster from the HDFS path {@code data} to {@code out}, with the
+   * export approach and its export directory on HDFS (executors in other JVMs read the minibatches
+   * from there), then {@code more} arguments; returns the exit code.
+   */
+  public int train(String data, String out, String... more) {
+    List<String> args = new ArrayList<>(List.of("train", "--master", master(), "--data", hdfs() + data,
+        "--out", hdfs() + out, "--set", "train.approach=export", "--set", "train.export-dir=" + hdfs() + "/tmp/export"));
+    args.addAll(List.of(more));
+    return Main.execute(args.toArray(String[]::new));
   }
 
   public FileSystem fileSystem() throws IOException {
