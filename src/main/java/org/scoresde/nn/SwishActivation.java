@@ -21,9 +21,8 @@ public final class SwishActivation extends BaseActivationFunction {
 
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
-    INDArray grad = multiplyByDerivative(in, epsilon.dup(), Nd4j.createUninitialized(in.dataType(), in.shape(), 'c'));
-    in.assign(grad);
-    return new Pair<>(in, null);
+    INDArray grad = epsilon.dup('c');
+    return new Pair<>(multiplyByDerivative(in, grad, Nd4j.createUninitialized(in.dataType(), in.shape(), 'c')), null);
   }
 
   /**
