@@ -3,6 +3,7 @@ package org.scoresde.nn;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.FwdPassType;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -46,6 +47,17 @@ public final class InputGradientGraph extends ComputationGraph {
     }
     this.tapName = tapName;
     this.outputName = outputName;
+  }
+
+  /** Initializes as DL4J does, then lets convolutions skip their parameter gradients, which no caller reads. */
+  @Override
+  public void init(INDArray parameters, boolean cloneParametersArray) {
+    super.init(parameters, cloneParametersArray);
+    for (Layer layer : getLayers()) {
+      if (layer instanceof OneDnnConvolutionLayer convolution) {
+        convolution.inputGradientOnly();
+      }
+    }
   }
 
   /** The network output and upstream^T d(output)/d(input), both detached copies. */

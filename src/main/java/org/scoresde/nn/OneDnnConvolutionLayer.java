@@ -1,25 +1,36 @@
 package org.scoresde.nn;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer of {@link OneDnnConvolution}: DL4J's convolution layer with its oneDNN helper installed
  * when the loaded libnd4j has oneDNN. The helper handles float32 and hands other types back to
  * the built-in path, so double-precision gradient checks still run DL4J's own code. With the
  * identity activation its backward pass skips the forward convolution DL4J's layer repeats only to
- * differentiate the activation (a fifth of a training step's operator time).
+ * differentiate the activation (a fifth of a training step's operator time). In an
+ * {@link InputGradientGraph}, which needs no parameter gradients, the backward pass is one forward
+ * convolution of the upstream gradient with the transposed, flipped kernel instead of oneDNN's
+ * data and weight backward passes.
  */
 public class OneDnnConvolutionLayer extends ConvolutionLayer {
   private static final long serialVersionUID = 1L;
+
+  private boolean inputGradientOnly;
 
   public OneDnnConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -35,6 +46,9 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
+    if (inputGradientOnly && transposable()) {
+      return new Pair<>(new DefaultGradient(), inputGradient(epsilon, workspaceMgr));
+    }
     INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
     INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
     INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
@@ -47,6 +61,42 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
     ret.setSecond(backpropDropOutIfPresent(ret.getSecond()));
     weightNoiseParams.clear();
     return ret;
+  }
+
+  /**
+   * Makes backward passes compute only the gradient with respect to the layer's input, leaving the
+   * parameter gradients untouched: for graphs that differentiate with respect to their input.
+   */
+  void inputGradientOnly() {
+    inputGradientOnly = true;
+  }
+
+  /** Whether the input gradient is a same-size convolution with the flipped kernel: stride 1, no dilation, odd kernel, "same" padding. */
+  private boolean transposable() {
+    int[] k = layerConf().getKernelSize();
+    int[] stride = layerConf().getStride();
+    int[] dilation = layerConf().getDilation();
+    return convolutionMode == ConvolutionMode.Same && layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW
+        && k[0] % 2 == 1 && k[1] % 2 == 1 && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1
+        && layerConf().getIDropout() == null;
+  }
+
+  /**
+   * The gradient with respect to the input: the upstream gradient convolved, with "same" padding,
+   * by the kernel with input and output channels swapped and both spatial axes reversed.
+   */
+  private INDArray inputGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+    int[] k = layerConf().getKernelSize();
+    INDArray transposed = Nd4j.createUninitialized(weights.dataType(),
+        new long[] {weights.size(1), weights.size(0), k[0], k[1]}, 'c');
+    Nd4j.exec(DynamicCustomOp.builder("reverse").addInputs(weights.permute(1, 0, 2, 3)).addOutputs(transposed)
+        .addIntegerArguments(2, 3).build());
+    INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(epsilon, transposed).addOutputs(gradient)
+        .addIntegerArguments(k[0], k[1], 1, 1, k[0] / 2, k[1] / 2, 1, 1, 1, 0, 1).build());
+    weightNoiseParams.clear();
+    return gradient;
   }
 
   /** True when convolutions of this layer go through oneDNN. */
