@@ -3,6 +3,7 @@ package org.scoresde.nn;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,10 +48,15 @@ public final class GroupNormActivation extends BaseActivationFunction {
   @Override
   public INDArray getActivation(INDArray in, boolean training) {
     Rows rows = rows(in);
-    INDArray scratch = Nd4j.createUninitialized(rows.x.dataType(), rows.x.shape(), 'c');
-    normalizeInPlace(rows.x, scratch);
+    INDArray x = rows.x;
+    INDArray scratch = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
     if (swish) {
-      rows.x.muli(SwishActivation.sigmoid(rows.x, scratch));
+      // y sigmoid(y) = h (1 + tanh h) with h = y / 2: the halving rides on the normalization's scaling.
+      normalizeInPlace(x, scratch, 0.5);
+      Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(x).addOutputs(scratch).build());
+      x.muli(scratch.addi(1.0));
+    } else {
+      normalizeInPlace(x, scratch, 1.0);
     }
     rows.writeBack(in);
     return in;
@@ -61,7 +67,7 @@ public final class GroupNormActivation extends BaseActivationFunction {
     Rows rows = rows(in);
     INDArray y = rows.x;
     INDArray scratch = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
-    INDArray inverseStd = normalizeInPlace(y, scratch);
+    INDArray inverseStd = normalizeInPlace(y, scratch, 1.0);
     INDArray dy = epsilonIn.dup('c').reshape('c', y.shape());
     if (swish) {
       SwishActivation.multiplyByDerivative(y, dy, scratch);
@@ -77,16 +83,16 @@ public final class GroupNormActivation extends BaseActivationFunction {
   }
 
   /**
-   * Normalizes the rows of x [N * groups, M] in place; returns their inverse standard deviations
-   * [N * groups, 1]. The variance is the mean square of the centred row, so no cancellation; scratch
-   * [N * groups, M] holds the squares.
+   * Normalizes the rows of x [N * groups, M] in place and multiplies them by {@code scale}; returns
+   * their inverse standard deviations [N * groups, 1] (without the scale). The variance is the mean
+   * square of the centred row, so no cancellation; scratch [N * groups, M] holds the squares.
    */
-  private INDArray normalizeInPlace(INDArray x, INDArray scratch) {
+  private INDArray normalizeInPlace(INDArray x, INDArray scratch, double scale) {
     INDArray ones = Nd4j.ones(x.dataType(), x.size(1), 1);
     x.subiColumnVector(rowMeans(x, ones));
     Nd4j.exec(new MulOp(x, x, scratch));
     INDArray inv = Transforms.pow(rowMeans(scratch, ones).addi(epsilon), -0.5, false);
-    x.muliColumnVector(inv);
+    x.muliColumnVector(scale == 1.0 ? inv : inv.mul(scale));
     return inv;
   }
 
