@@ -65,20 +65,29 @@ public final class GroupNormActivation extends BaseActivationFunction {
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilonIn) {
     Rows rows = rows(in);
-    INDArray y = rows.x;
-    INDArray scratch = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
-    INDArray inverseStd = normalizeInPlace(y, scratch, 1.0);
-    INDArray dy = epsilonIn.dup('c').reshape('c', y.shape());
+    INDArray h = rows.x;
+    INDArray scratch = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
+    // h = s * yHat (yHat the normalized input; s = 1/2 with Swish so that tanh h gives its sigmoid).
+    double s = swish ? 0.5 : 1.0;
+    INDArray inverseStd = normalizeInPlace(h, scratch, s);
+    INDArray upstream = epsilonIn.reshape('c', h.shape());
+    INDArray dy = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
     if (swish) {
-      SwishActivation.multiplyByDerivative(y, dy, scratch);
+      // d/dyHat [yHat sigmoid(yHat)] = (1 + t) (1 + h (1 - t)) / 2 with t = tanh h; the 1/2 waits for the end.
+      Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(h).addOutputs(scratch).build());
+      Nd4j.exec(new MulOp(upstream, scratch.addi(1.0), dy));
+      dy.muli(scratch.rsubi(2.0).muli(h).addi(1.0));
+    } else {
+      dy.assign(upstream);
     }
-    // d/dx of (x - mean) / sqrt(var + eps): inv * (dy - mean(dy) - y * mean(dy * y)), per group.
-    INDArray ones = Nd4j.ones(y.dataType(), y.size(1), 1);
+    // With g = s dy the gradient at yHat, d/dx of (x - mean) / sqrt(var + eps) per group is
+    // inv (g - mean(g) - yHat mean(g yHat)) = s inv (dy - mean(dy) - h mean(dy h) / s^2).
+    INDArray ones = Nd4j.ones(h.dataType(), h.size(1), 1);
     INDArray meanDy = rowMeans(dy, ones);
-    Nd4j.exec(new MulOp(dy, y, scratch));
-    INDArray meanDyY = rowMeans(scratch, ones);
-    y.muliColumnVector(meanDyY);
-    dy.subiColumnVector(meanDy).subi(y).muliColumnVector(inverseStd);
+    Nd4j.exec(new MulOp(dy, h, scratch));
+    INDArray meanDyH = rowMeans(scratch, ones).muli(1.0 / (s * s));
+    h.muliColumnVector(meanDyH);
+    dy.subiColumnVector(meanDy).subi(h).muliColumnVector(inverseStd.muli(s));
     return new Pair<>(dy.reshape('c', in.shape()), null);
   }
 
