@@ -7,7 +7,7 @@ package org.scoresde.nn;
  * its statistics would mix different diffusion times, be noisy with small per-worker batches,
  * differ between training and evaluation, and break both the per-example loss weights and a later
  * regularizer that adds extra rows to the same minibatch. DL4J has no GroupNorm layer, so
- * {@link #GROUP} is a parameter-free group normalization run by a built-in ActivationLayer (see
+ * {@link #GROUP} is a parameter-free group normalization run by an {@link ActivationOutOfPlace} layer (see
  * {@link GroupNormActivation}); it has no running statistics, so parameter averaging is unaffected.
  */
 public enum Normalization {

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -244,7 +243,7 @@ public final class ScoreNetworkBuilder {
           x = up;
         }
       }
-      String last = normAct("out_act", x, ch, false);
+      String last = normAct("out_act", x, ch);
       g.addLayer(OUTPUT, conv(ch, config.channels(), 3, 0), last);
     }
 
@@ -255,15 +254,15 @@ public final class ScoreNetworkBuilder {
       for (int b = 0; b < config.residualBlocks(); b++) {
         x = denseBlock("block" + b, x, width);
       }
-      String last = normAct("out_act", x, width, false);
+      String last = normAct("out_act", x, width);
       g.addLayer(OUTPUT, dense(width, config.width(), Activation.IDENTITY.getActivationFunction(), 0), last);
     }
 
     private String convBlock(String name, String in, int cin, int cout) {
-      String act0 = normAct(name + "_act0", in, cin, true);
+      String act0 = normAct(name + "_act0", in, cin);
       g.addLayer(name + "_conv0", conv(cin, cout, 3, 0), act0);
       g.addVertex(name + "_addtime", new ChannelBroadcastAdd(), name + "_conv0", timeProjection(name, cout));
-      String act1 = normAct(name + "_act1", name + "_addtime", cout, false);
+      String act1 = normAct(name + "_act1", name + "_addtime", cout);
       g.addLayer(name + "_conv1", conv(cout, cout, 3, dropRetain), act1);
       String skip = in;
       if (cin != cout) {
@@ -275,11 +274,11 @@ public final class ScoreNetworkBuilder {
 
     private String denseBlock(String name, String in, int width) {
       IActivation id = Activation.IDENTITY.getActivationFunction();
-      String act0 = normAct(name + "_act0", in, width, true);
+      String act0 = normAct(name + "_act0", in, width);
       g.addLayer(name + "_dense0", dense(width, width, id, 0), act0);
       g.addLayer(name + "_time", dense(config.timeHiddenSize(), width, id, 0), TIME_VECTOR);
       g.addVertex(name + "_addtime", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_dense0", name + "_time");
-      String act1 = normAct(name + "_act1", name + "_addtime", width, false);
+      String act1 = normAct(name + "_act1", name + "_addtime", width);
       g.addLayer(name + "_dense1", dense(width, width, id, dropRetain), act1);
       return residual(name, in, name + "_dense1");
     }
@@ -306,17 +305,11 @@ public final class ScoreNetworkBuilder {
     }
 
     /**
-     * Normalization and Swish of {@code in} as layer {@code name}. DL4J's ActivationLayer works in
-     * place on its input when not training, which corrupts an input that other vertices also read
-     * (a residual skip): such an input is first copied by a ScaleVertex(1).
+     * Normalization and Swish of {@code in} as layer {@code name}: an {@link ActivationOutOfPlace},
+     * which leaves its input intact for the other vertices that read it (a residual skip).
      */
-    private String normAct(String name, String in, int channels, boolean inputShared) {
-      String source = in;
-      if (inputShared) {
-        source = name + "_in";
-        g.addVertex(source, new ScaleVertex(1.0), in);
-      }
-      g.addLayer(name, new ActivationLayer.Builder(normActivation(channels)).build(), source);
+    private String normAct(String name, String in, int channels) {
+      g.addLayer(name, new ActivationOutOfPlace(normActivation(channels)), in);
       return name;
     }
 

@@ -1,0 +1,25 @@
+package org.scoresde.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An activation function that reads its input and writes its result to arrays the caller
+ * provides. {@link ActivationOutOfPlaceLayer} uses it so that neither the input's copy DL4J's
+ * ActivationLayer makes before an in-place activation nor a copy of an input other vertices share
+ * is needed: the first pass over the input writes the output.
+ */
+public interface OutOfPlaceActivation {
+
+  /**
+   * The activation of {@code in} into {@code out} (in's shape, C order); {@code in} is unchanged and
+   * {@code scratch} (in's shape, C order) is overwritten.
+   */
+  void activate(INDArray in, INDArray out, INDArray scratch);
+
+  /**
+   * The gradient with respect to {@code in} into {@code gradient} given {@code epsilon}, the gradient
+   * with respect to the output; {@code in} and {@code epsilon} are unchanged, {@code work} and
+   * {@code scratch} are overwritten. All four arrays but epsilon have in's shape in C order.
+   */
+  void backprop(INDArray in, INDArray epsilon, INDArray gradient, INDArray work, INDArray scratch);
+}
