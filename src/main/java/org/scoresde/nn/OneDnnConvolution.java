@@ -1,7 +1,6 @@
 package org.scoresde.nn;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -28,14 +27,8 @@ public class OneDnnConvolution extends ConvolutionLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
       int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    OneDnnConvolutionLayer layer = new OneDnnConvolutionLayer(conf, networkDataType);
-    layer.setListeners(trainingListeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return LayerInstances.wire(new OneDnnConvolutionLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+        layerParamsView, initializeParams, initializer());
   }
 
   /** Builds {@link OneDnnConvolution}; the options are those of DL4J's ConvolutionLayer.Builder. */
