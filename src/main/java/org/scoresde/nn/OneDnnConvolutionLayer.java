@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * when the loaded libnd4j has oneDNN. The helper handles float32 and hands other types back to
  * the built-in path, so double-precision gradient checks still run DL4J's own code. With the
  * identity activation its backward pass skips the forward convolution DL4J's layer repeats only to
- * differentiate the activation (a fifth of a training step's operator time). In an
+ * differentiate the activation (a sixth of a training step's operator time when measured). In an
  * {@link InputGradientGraph}, which needs no parameter gradients, the backward pass is one forward
  * convolution of the upstream gradient with the transposed, flipped kernel instead of oneDNN's
  * data and weight backward passes.
