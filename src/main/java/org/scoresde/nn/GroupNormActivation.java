@@ -77,12 +77,13 @@ public final class GroupNormActivation extends BaseActivationFunction implements
 
   /** Rows x [N * groups, M] into out (which may be x), with Swish if configured. */
   private void forward(INDArray x, INDArray out, INDArray scratch) {
+    INDArray ones = Nd4j.ones(x.dataType(), x.size(1), 1);
     if (swish) {
       // y sigmoid(y) = h (1 + tanh h) with h = y / 2: the halving rides on the normalization's scaling.
-      normalize(x, out, scratch, 0.5);
+      normalize(x, out, scratch, 0.5, ones);
       SwishActivation.fromHalf(out, out, scratch);
     } else {
-      normalize(x, out, scratch, 1.0);
+      normalize(x, out, scratch, 1.0, ones);
     }
   }
 
@@ -93,7 +94,8 @@ public final class GroupNormActivation extends BaseActivationFunction implements
   private void backward(INDArray x, INDArray upstreamIn, INDArray h, INDArray dy, INDArray scratch) {
     // h = s * yHat (yHat the normalized input; s = 1/2 with Swish so that tanh h gives its sigmoid).
     double s = swish ? 0.5 : 1.0;
-    INDArray inverseStd = normalize(x, h, scratch, s);
+    INDArray ones = Nd4j.ones(x.dataType(), x.size(1), 1);
+    INDArray inverseStd = normalize(x, h, scratch, s, ones);
     INDArray upstream = upstreamIn.reshape('c', x.shape());
     if (swish) {
       SwishActivation.twiceDerivativeFromHalf(h, upstream, dy, scratch);
@@ -102,7 +104,6 @@ public final class GroupNormActivation extends BaseActivationFunction implements
     }
     // With g = s dy the gradient at yHat, d/dx of (x - mean) / sqrt(var + eps) per group is
     // inv (g - mean(g) - yHat mean(g yHat)) = s inv (dy - mean(dy) - h mean(dy h) / s^2).
-    INDArray ones = Nd4j.ones(h.dataType(), h.size(1), 1);
     INDArray meanDy = rowMeans(dy, ones);
     Nd4j.exec(new MulOp(dy, h, scratch));
     INDArray meanDyH = rowMeans(scratch, ones).muli(1.0 / (s * s));
@@ -113,10 +114,10 @@ public final class GroupNormActivation extends BaseActivationFunction implements
   /**
    * The rows of x [N * groups, M] normalized and multiplied by {@code scale} into out (which may be
    * x); returns their inverse standard deviations [N * groups, 1] (without the scale). The variance
-   * is the mean square of the centred row, so no cancellation; scratch holds the squares.
+   * is the mean square of the centred row, so no cancellation; scratch holds the squares. ones is
+   * the [M, 1] vector of ones the row means are taken with.
    */
-  private INDArray normalize(INDArray x, INDArray out, INDArray scratch, double scale) {
-    INDArray ones = Nd4j.ones(x.dataType(), x.size(1), 1);
+  private INDArray normalize(INDArray x, INDArray out, INDArray scratch, double scale, INDArray ones) {
     INDArray mean = rowMeans(x, ones);
     // x - mean into out as a scalar op along each row: libnd4j's broadcast op took 6-10x as long.
     ScalarSubtraction centre = new ScalarSubtraction(x, mean, out, 0.0);
