@@ -1,5 +1,6 @@
 package org.scoresde.nn;
 
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -22,4 +23,28 @@ public interface OutOfPlaceActivation {
    * {@code scratch} are overwritten. All four arrays but epsilon have in's shape in C order.
    */
   void backprop(INDArray in, INDArray epsilon, INDArray gradient, INDArray work, INDArray scratch);
+
+  /**
+   * What a training forward pass keeps for its backward pass, so that the backward pass need not
+   * recompute it.
+   */
+  interface Kept {}
+
+  /**
+   * {@link #activate} that also keeps, in arrays from {@code keep} (given a shape, a C-order array
+   * that lives until the backward pass), what {@link #backprop(Kept, INDArray, INDArray, INDArray,
+   * INDArray, INDArray)} needs. The default keeps nothing (null).
+   */
+  default Kept activateKeeping(INDArray in, INDArray out, INDArray scratch, Function<long[], INDArray> keep) {
+    activate(in, out, scratch);
+    return null;
+  }
+
+  /**
+   * {@link #backprop(INDArray, INDArray, INDArray, INDArray, INDArray)} from what {@link
+   * #activateKeeping} kept for {@code in} (non-null), which this call may overwrite: it is used once.
+   */
+  default void backprop(Kept kept, INDArray in, INDArray epsilon, INDArray gradient, INDArray work, INDArray scratch) {
+    backprop(in, epsilon, gradient, work, scratch);
+  }
 }

@@ -44,9 +44,14 @@ public final class SwishActivation extends BaseActivationFunction implements Out
    * sigmoid is scalar code (3.9 ms per 0.8 M floats on one thread against 0.8 ms). Returns out.
    */
   static INDArray fromHalf(INDArray h, INDArray out, INDArray scratch) {
-    Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(h).addOutputs(scratch).build());
-    Nd4j.exec(new MulOp(h, scratch.addi(1.0), out));
+    Nd4j.exec(new MulOp(h, onePlusTanh(h, scratch), out));
     return out;
+  }
+
+  /** 1 + tanh h into out (which may be h); returns out. */
+  static INDArray onePlusTanh(INDArray h, INDArray out) {
+    Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(h).addOutputs(out).build());
+    return out.addi(1.0);
   }
 
   /**
@@ -54,9 +59,17 @@ public final class SwishActivation extends BaseActivationFunction implements Out
    * sigmoid(y) (1 + y (1 - sigmoid(y))) is (1 + t)(1 + h (1 - t)) / 2. Returns dy.
    */
   static INDArray twiceDerivativeFromHalf(INDArray h, INDArray upstream, INDArray dy, INDArray scratch) {
-    Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(h).addOutputs(scratch).build());
-    Nd4j.exec(new MulOp(upstream, scratch.addi(1.0), dy));
-    return dy.muli(scratch.rsubi(2.0).muli(h).addi(1.0));
+    return twiceDerivativeFromOnePlusTanh(h, onePlusTanh(h, scratch), upstream, dy, scratch);
+  }
+
+  /**
+   * {@link #twiceDerivativeFromHalf} given onePlusTanh = 1 + tanh h, which is unchanged unless it is
+   * scratch.
+   */
+  static INDArray twiceDerivativeFromOnePlusTanh(INDArray h, INDArray onePlusTanh, INDArray upstream, INDArray dy,
+      INDArray scratch) {
+    Nd4j.exec(new MulOp(upstream, onePlusTanh, dy));
+    return dy.muli(onePlusTanh.rsub(2.0, scratch).muli(h).addi(1.0));
   }
 
   @Override

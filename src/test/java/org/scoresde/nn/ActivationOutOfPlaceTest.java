@@ -3,6 +3,7 @@ package org.scoresde.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,23 +22,24 @@ import org.nd4j.linalg.learning.config.NoOp;
 /**
  * The out-of-place activations give exactly what their in-place forms give (which
  * GroupNormActivationTest and SwishActivationTest check against the definitions and finite
- * differences), read-only, and the network runs all its normalizations through them.
+ * differences), read-only, also when the backward pass starts from what a training forward pass
+ * kept, and the network runs all its normalizations through them.
  */
 @ExtendWith(SingleThreadNd4j.class)
 class ActivationOutOfPlaceTest {
 
   static Stream<Arguments> activations() {
     return Stream.of(
-        Arguments.of(new GroupNormActivation(4, 1e-5, true), DataType.FLOAT),
-        Arguments.of(new GroupNormActivation(4, 1e-5, false), DataType.DOUBLE),
-        Arguments.of(new GroupNormActivation(2, 1e-5, true), DataType.DOUBLE),
-        Arguments.of(new SwishActivation(), DataType.FLOAT),
-        Arguments.of(new SwishActivation(), DataType.DOUBLE));
+        Arguments.of(new GroupNormActivation(4, 1e-5, true), DataType.FLOAT, true),
+        Arguments.of(new GroupNormActivation(4, 1e-5, false), DataType.DOUBLE, false),
+        Arguments.of(new GroupNormActivation(2, 1e-5, true), DataType.DOUBLE, true),
+        Arguments.of(new SwishActivation(), DataType.FLOAT, false),
+        Arguments.of(new SwishActivation(), DataType.DOUBLE, false));
   }
 
   @ParameterizedTest
   @MethodSource("activations")
-  void outOfPlaceEqualsInPlaceAndLeavesItsInputs(BaseActivationFunction f, DataType type) {
+  void outOfPlaceEqualsInPlaceAndLeavesItsInputs(BaseActivationFunction f, DataType type, boolean keeps) {
     Nd4j.getRandom().setSeed(7);
     INDArray in = Nd4j.randn(type, 3, 8, 5, 5).muli(2).addi(0.5);
     INDArray eps = Nd4j.randn(type, 3, 8, 5, 5);
@@ -54,6 +56,22 @@ class ActivationOutOfPlaceTest {
     assertEquals(epsCopy, eps, "backprop leaves epsilon alone");
     assertEquals(f.getActivation(in.dup(), true), out);
     assertEquals(f.backprop(in.dup(), eps.dup()).getFirst(), gradient);
+
+    List<INDArray> keptArrays = new ArrayList<>();
+    INDArray outKeeping = Nd4j.create(type, in.shape());
+    OutOfPlaceActivation.Kept kept = g.activateKeeping(in, outKeeping, Nd4j.create(type, in.shape()), shape -> {
+      INDArray a = Nd4j.create(type, shape);
+      keptArrays.add(a);
+      return a;
+    });
+    assertEquals(keeps, kept != null, "what the forward pass keeps");
+    assertEquals(keeps, !keptArrays.isEmpty());
+    INDArray gradientFromKept = Nd4j.create(type, in.shape());
+    g.backprop(kept, in, eps, gradientFromKept, Nd4j.create(type, in.shape()), Nd4j.create(type, in.shape()));
+    assertEquals(out, outKeeping, "the keeping forward pass gives the same output");
+    assertEquals(gradient, gradientFromKept, "the gradient from what was kept is the recomputed one");
+    assertEquals(inCopy, in);
+    assertEquals(epsCopy, eps);
   }
 
   @Test
