@@ -131,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("evaluate peak RSS, " + memory.large().examples() + " examples", "MB",
           Measurement.single(memory.large().peakKb() / 1024.0), null, String.format("%.0f s", memory.large().seconds())));
       figures.add(new Figure("evaluate peak RSS 10x / 1x", "", Measurement.single(memory.ratio()), null,
-          "target <= 1.10; heap " + bench.evaluateHeap() + ", off-heap " + bench.evaluateOffHeap() + " in both"));
+          "target <= 1.10; heap " + bench.evaluateHeap() + " (committed at start), off-heap " + bench.evaluateOffHeap() + " in both"));
       figures.add(new Figure("evaluate peak live heap, " + memory.small().examples() + " examples", "MB",
           Measurement.single(memory.small().liveHeapKb() / 1024.0), null, "heap in use after full collections every 2 s"));
       figures.add(new Figure("evaluate peak live heap, " + memory.large().examples() + " examples", "MB",

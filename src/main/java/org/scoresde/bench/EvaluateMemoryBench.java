@@ -23,7 +23,10 @@ import org.scoresde.spark.SparkSessions;
  * the job do all the work cheaply), each in a fresh child JVM on local[2] with the same heap and
  * off-heap bounds, whose peak resident set (driver and executors together) is compared. Fixed bounds
  * make the comparison about what evaluate needs: with a large heap a longer run merely commits more
- * of it before collecting.
+ * of it before collecting. The heap is also committed and touched at start ({@code -Xms} = {@code
+ * -Xmx}, {@code AlwaysPreTouch}): otherwise the resident set of a short run counts only the heap
+ * regions G1 has reached so far (2 000, 20 000 and 200 000 examples: 576, 781 and 845 MB, BENCHMARKS.md),
+ * and the ratio measures the collector's warm-up rather than anything the job keeps per example.
  */
 final class EvaluateMemoryBench {
   private final Path work;
@@ -80,7 +83,8 @@ final class EvaluateMemoryBench {
       SparkTrainBench.stopSpark();
     }
     log.accept("evaluate " + n + " examples in a child JVM");
-    List<String> cmd = ChildJvm.command(heap, List.of("-Dorg.bytedeco.javacpp.maxbytes=" + offHeap), PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
+    List<String> flags = List.of("-Xms" + heap, "-XX:+AlwaysPreTouch", "-Dorg.bytedeco.javacpp.maxbytes=" + offHeap);
+    List<String> cmd = ChildJvm.command(heap, flags, PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
         "--model", "gmm:" + gmm, "--sde", "vp", "--data", data, "--out", work.resolve("eval-" + n).toString(),
         "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance), "--overwrite"));
     Path out = work.resolve("eval-" + n + ".out");
