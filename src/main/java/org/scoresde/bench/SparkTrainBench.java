@@ -34,9 +34,13 @@ import org.scoresde.train.TrainingGraphs;
  * (one worker), local[2] and a two-worker standalone cluster (two workers each), with the same
  * batch size and averaging frequency; and one worker's plain graph.fit over the same images and
  * iterations in this JVM, against which local[1] gives the cost of parameter averaging. Each figure
- * is the median over averaging rounds (groups of that many minibatches) after the first.
+ * is the median over averaging rounds (groups of that many minibatches) after the first. A short
+ * unmeasured local[1] run first compiles Spark's and DL4J's code paths, so that the first measured
+ * run (local[1]) does not pay the JIT's warm-up that the later ones, the plain fit last, do not.
  */
 final class SparkTrainBench {
+  private static final double WARMUP_MINUTES = 0.25;
+
   private final Settings settings;
   private final BenchSettings bench;
   private final Path work;
@@ -75,6 +79,8 @@ final class SparkTrainBench {
       stopSpark();
     }
     int batch = settings.getInt("train.batch-size");
+    log.accept("warm-up: train on local[1] for " + WARMUP_MINUTES * 60 + " s, not measured");
+    train(settings, "local[1]", 1, data, "warmup", WARMUP_MINUTES);
     log.accept("train on local[1]");
     Measurement local1 = train("local[1]", 1, data, "local1");
     log.accept("train on local[2]");
