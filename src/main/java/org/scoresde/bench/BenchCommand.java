@@ -113,6 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
       figures.add(new Figure("local[2] / local[1]", "", Measurement.single(spark.local2().median() / spark.local1().median()),
           null, "target >= 1.7"));
+      if (bench.threads() == 2) {
+        figures.add(new Figure("Spark train local[2] beside PyTorch's training step (both on two cores)", "examples/s",
+            spark.local2(), peer.figure("train_images_per_second"),
+            "what a user's train job gets from the machine: two one-thread workers averaging parameters every "
+                + spark.averagingFrequency() + " minibatches, against one two-thread process stepping on every minibatch"));
+      }
       figures.add(new Figure("Spark train local[2], averaging every " + 2 * spark.averagingFrequency() + " minibatches",
           "examples/s", spark.local2SparseAveraging(), null, "throughput only: how many examples reach the same loss is not measured here"));
       if (spark.cluster() != null) {
