@@ -117,7 +117,11 @@ public final class DenoisingScoreMatching {
 
   /** w_i ||eps_i - eps_theta_i||^2 for every example of a batch built here, under the network (no update); returns [N]. */
   public static INDArray perExampleLoss(ComputationGraph graph, MultiDataSet batch) {
-    INDArray out = graph.output(false, batch.getFeatures())[0];
+    return perExampleLoss(graph.output(false, batch.getFeatures())[0], batch);
+  }
+
+  /** The same from the network's output for the batch (any shape with N rows in C order); returns [N]. */
+  public static INDArray perExampleLoss(INDArray out, MultiDataSet batch) {
     INDArray eps = batch.getLabels(0);
     long n = eps.size(0);
     INDArray diff = eps.castTo(DataType.DOUBLE).sub(out.castTo(DataType.DOUBLE).reshape('c', n, eps.length() / n));
