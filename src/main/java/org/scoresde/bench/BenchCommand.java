@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
       "medians with min-max. Settings: bench.* in conf/defaults.conf. About 10 minutes",
       "on an idle 2-core machine (BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
-  private static final int STAGES = 5;
+  private static final int STAGES = 6;
 
   @Mixin CommonOptions common;
 
@@ -107,7 +107,23 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", net.singleConv().op(),
           peer.figure("single_conv_gflops"), "oneDNN through the op DL4J's helper calls, no layer around it"));
 
-      stage(3, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
+      if (bench.threads() != 1) {
+        stage(3, "the network and the peer again at one thread, as each Spark task runs");
+        BenchSettings one = bench.withThreads(1);
+        NetworkBench.Figures net1 = NetworkBenchProcess.run(settings, one, Files.createDirectories(work.resolve("one-thread")),
+            s -> progress("  " + s)).network();
+        PyTorchPeer.Result peer1 = new PyTorchPeer(bench.python(), script)
+            .run(1, batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds());
+        String note = "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread";
+        figures.add(new Figure("training step, one thread", "images/s", net1.train(), peer1.figure("train_images_per_second"), note));
+        figures.add(new Figure("forward (score), one thread", "images/s", net1.forward(),
+            peer1.figure("forward_images_per_second"), null));
+        figures.add(new Figure("forward + VJP, one thread", "images/s", net1.vjp(), peer1.figure("vjp_images_per_second"), null));
+        figures.add(new Figure("likelihood, " + net1.likelihoodNfe() + " NFE, one thread", "examples/s", net1.likelihood(),
+            peer1.figure("likelihood_examples_per_second"), null));
+      }
+
+      stage(4, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
       SparkTrainBench.Figures spark = new SparkTrainBench(settings, bench, work.resolve("spark"), s -> progress("  " + s)).run();
       figures.add(new Figure("Spark train local[1], 1 worker", "examples/s", spark.local1(), null, null));
       figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
@@ -128,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("parameter averaging overhead (fit / local[1] - 1)", "",
           Measurement.single(spark.averagingOverhead()), null, "target <= 0.10"));
 
-      stage(4, "evaluate's peak memory at 1x and 10x data (child JVMs)");
+      stage(5, "evaluate's peak memory at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
           settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
           600);
@@ -145,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("evaluate peak live heap 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
           null, "grows only if the job holds data per example"));
 
-      stage(5, "report");
+      stage(6, "report");
       root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);
     } finally {
       System.setOut(stdout);

@@ -49,4 +49,11 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
   Stopwatch stopwatch() {
     return new Stopwatch(warmup, repeats, budgetSeconds);
   }
+
+  /** The same settings with another thread count for the single-process figures. */
+  BenchSettings withThreads(int newThreads) {
+    return new BenchSettings(quick, batchSize, newThreads, warmup, repeats, budgetSeconds, likelihoodNfe, gemmSize,
+        sparkImages, sparkAveragingFrequency, sparkMinutes, cluster, evaluateExamples, evaluateTolerance, evaluateHeap,
+        evaluateOffHeap, fashionMnist, python, peerTimeoutSeconds);
+  }
 }
