@@ -29,12 +29,12 @@ import picocli.CommandLine.Option;
       "Measure the default Fashion-MNIST network (batch bench.batch-size, float32):",
       "training step, forward, forward + vector-Jacobian product and probability-flow",
       "likelihood at a fixed NFE, next to the same network in PyTorch",
-      "(bench/peer/score_net.py run by bench.python); the float32 matrix-product ceiling",
-      "and the convolutions' GFLOP/s; Spark training on local[1], local[2] and a",
-      "two-worker standalone cluster (--master is not used), the cost of parameter",
-      "averaging, and evaluate's peak memory at 1x and 10x data. Warm-up, repeats,",
-      "medians with min-max. Settings: bench.* in conf/defaults.conf. About 10 minutes",
-      "on an idle 2-core machine (BENCHMARKS.md)."})
+      "(bench/peer/score_net.py run by bench.python), at bench.threads threads and at",
+      "one; the float32 matrix-product ceiling and the convolutions' GFLOP/s; Spark",
+      "training on local[1], local[2] and a two-worker standalone cluster (--master is",
+      "not used), the cost of parameter averaging, and evaluate's peak memory at 1x and",
+      "10x data. Warm-up, repeats, medians with min-max. Settings: bench.* in",
+      "conf/defaults.conf. About 5 minutes on a 2-core machine (BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
   private static final int STAGES = 6;
 
