@@ -87,11 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
 
       double ceiling = gemm.max();
       double peerFlops = peer.available() ? peer.json().get("conv_mflop_per_image").asDouble() * 1e6 : Double.NaN;
-      figures.add(new Figure("training step", "images/s", net.train(), peer.figure("train_images_per_second"), null));
-      figures.add(new Figure("forward (score)", "images/s", net.forward(), peer.figure("forward_images_per_second"), null));
-      figures.add(new Figure("forward + VJP", "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null));
-      figures.add(new Figure("likelihood, " + net.likelihoodNfe() + " NFE (Euler, Rademacher)", "examples/s",
-          net.likelihood(), peer.figure("likelihood_examples_per_second"), null));
+      figures.addAll(throughputFigures(net, peer, "", null));
       figures.add(new Figure("sgemm " + bench.gemmSize() + "^2 (ceiling = best)", "GFLOP/s", gemm,
           peer.figure("gemm_gflops"), "PyTorch: torch.mm"));
       Measurement convForward = net.forward().times(net.convFlopsPerImage() / 1e9);
@@ -114,13 +110,8 @@ public final class BenchCommand implements Callable<Integer> {
             s -> progress("  " + s)).network();
         PyTorchPeer.Result peer1 = new PyTorchPeer(bench.python(), script)
             .run(1, batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds());
-        String note = "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread";
-        figures.add(new Figure("training step, one thread", "images/s", net1.train(), peer1.figure("train_images_per_second"), note));
-        figures.add(new Figure("forward (score), one thread", "images/s", net1.forward(),
-            peer1.figure("forward_images_per_second"), null));
-        figures.add(new Figure("forward + VJP, one thread", "images/s", net1.vjp(), peer1.figure("vjp_images_per_second"), null));
-        figures.add(new Figure("likelihood, " + net1.likelihoodNfe() + " NFE, one thread", "examples/s", net1.likelihood(),
-            peer1.figure("likelihood_examples_per_second"), null));
+        figures.addAll(throughputFigures(net1, peer1, ", one thread",
+            "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread"));
       }
 
       stage(4, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
@@ -239,6 +230,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     b.append(String.format("%.0f s in all%n", root.get("seconds").asDouble()));
     return b.toString();
+  }
+
+  /**
+   * The network's throughput figures beside the peer's: training step, forward, forward + VJP and
+   * the fixed-step likelihood, each name ending in {@code suffix}; {@code note} goes on the first.
+   */
+  private static List<Figure> throughputFigures(NetworkBench.Figures net, PyTorchPeer.Result peer, String suffix,
+      String note) {
+    return List.of(
+        new Figure("training step" + suffix, "images/s", net.train(), peer.figure("train_images_per_second"), note),
+        new Figure("forward (score)" + suffix, "images/s", net.forward(), peer.figure("forward_images_per_second"), null),
+        new Figure("forward + VJP" + suffix, "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null),
+        new Figure("likelihood, " + net.likelihoodNfe() + " NFE (Euler, Rademacher)" + suffix, "examples/s",
+            net.likelihood(), peer.figure("likelihood_examples_per_second"), null));
   }
 
   private void stage(int i, String what) {
