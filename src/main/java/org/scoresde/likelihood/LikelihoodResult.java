@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The probability-flow log-likelihood of a batch: per row log p_eta(x0) in nats, split into the
  * terminal term log p_T(z_T) and the integral of the drift's divergence from eta to T, with the
- * latent z_T [N, D], the number of batch evaluations of the augmented ODE (NFE), and every row's
- * accepted and rejected Dormand-Prince steps.
+ * latent z_T [N, D], the number of batch evaluations of the augmented ODE, every row's accepted and
+ * rejected Dormand-Prince steps, and every row's own number of evaluations (its NFE).
  */
 public record LikelihoodResult(
     INDArray logLikelihood,
@@ -15,7 +15,8 @@ public record LikelihoodResult(
     INDArray latent,
     long evaluations,
     int[] acceptedSteps,
-    int[] rejectedSteps) {
+    int[] rejectedSteps,
+    int[] evaluationsPerRow) {
 
   /** The dimension D of the data. */
   public long dimension() {

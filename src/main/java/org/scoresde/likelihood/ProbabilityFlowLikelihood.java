@@ -132,7 +132,7 @@ public final class ProbabilityFlowLikelihood {
     INDArray integral = out.y().getColumn(d).dup().reshape(n);
     INDArray logPT = terminal.logDensity(latent).reshape(n).castTo(x0.dataType());
     return new LikelihoodResult(logPT.add(integral), logPT, integral, latent, out.evaluations(),
-        out.acceptedSteps(), out.rejectedSteps());
+        out.acceptedSteps(), out.rejectedSteps(), out.evaluationsPerRow());
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.Workspaces;
 
 /**
  * A ComputationGraph that returns the gradient with respect to one of its inputs: given an
@@ -60,8 +61,13 @@ public final class InputGradientGraph extends ComputationGraph {
     }
   }
 
-  /** The network output and upstream^T d(output)/d(input), both detached copies. */
+  /**
+   * The network output and upstream^T d(output)/d(input), both copied into the caller's scope: the
+   * workspace open when this is called, or detached memory when none is.
+   */
   public synchronized OutputAndGradient outputAndInputGradient(INDArray[] inputs, INDArray upstream) {
+    MemoryWorkspace caller = Workspaces.current();
+    InputGradientTap.Vertex tap = (InputGradientTap.Vertex) getVertex(tapName);
     LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.builder()
         .with(ArrayType.ACTIVATIONS, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
         .with(ArrayType.INPUT, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
@@ -75,9 +81,10 @@ public final class InputGradientGraph extends ComputationGraph {
     try (MemoryWorkspace activations = workspaces.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
       Map<String, INDArray> acts = ffToLayerActivationsInWS(true, -1, null, FwdPassType.STANDARD, false, inputs,
           null, null, false);
-      output = acts.get(outputName).detach();
+      output = Workspaces.copyInto(caller, acts.get(outputName));
+      tap.captureInto(caller);
       calcBackpropGradients(false, false, upstream);
-      gradient = ((InputGradientTap.Vertex) getVertex(tapName)).takeGradient();
+      gradient = tap.takeGradient();
     } finally {
       clearLayersStates();
     }

@@ -9,14 +9,14 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nd4j.Workspaces;
 
 /**
- * An identity vertex placed right after a graph input that keeps a detached copy of the gradient
- * arriving at it during the backward pass. With workspaces on, DL4J closes the workspace holding
- * an input's gradient before the backward pass returns; this vertex copies it out while it is
- * still valid, so {@link InputGradientGraph} can run in workspaces instead of allocating every
- * activation afresh.
+ * An identity vertex placed right after a graph input that keeps a copy of the gradient arriving at
+ * it during the backward pass. With workspaces on, DL4J closes the workspace holding an input's
+ * gradient before the backward pass returns; this vertex copies it out while it is still valid, into
+ * the scope {@link InputGradientGraph} names (its caller's workspace, or detached memory), so the
+ * graph can run in workspaces instead of allocating every activation afresh.
  */
 public final class InputGradientTap extends ScaleVertex {
   private static final long serialVersionUID = 1L;
@@ -50,6 +50,7 @@ public final class InputGradientTap extends ScaleVertex {
   static final class Vertex extends org.deeplearning4j.nn.graph.vertex.impl.ScaleVertex {
     private static final long serialVersionUID = 1L;
     private transient INDArray captured;
+    private transient MemoryWorkspace target;
 
     Vertex(ComputationGraph graph, String name, int idx, DataType dataType) {
       super(graph, name, idx, 1.0, dataType);
@@ -58,16 +59,20 @@ public final class InputGradientTap extends ScaleVertex {
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
       Pair<Gradient, INDArray[]> pair = super.doBackward(tbptt, workspaceMgr);
-      try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-        captured = getEpsilon().dup();
-      }
+      captured = Workspaces.copyInto(target, getEpsilon());
       return pair;
     }
 
-    /** The gradient of the last backward pass (detached), cleared as it is taken. */
+    /** Where the next backward pass copies the gradient: an open workspace, or null for detached memory. */
+    void captureInto(MemoryWorkspace scope) {
+      target = scope;
+    }
+
+    /** The gradient of the last backward pass, cleared as it is taken. */
     INDArray takeGradient() {
       INDArray g = captured;
       captured = null;
+      target = null;
       return g;
     }
   }

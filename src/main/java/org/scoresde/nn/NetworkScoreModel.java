@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nd4j.Workspaces;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -62,9 +63,9 @@ public final class NetworkScoreModel implements ScoreModel {
     return sde;
   }
 
-  /** eps_theta(x, t) as [N, D], in x's data type. */
+  /** eps_theta(x, t) as [N, D], in x's data type, in the caller's workspace if one is open. */
   public INDArray predictNoise(INDArray x, INDArray t) {
-    INDArray out = forward.outputSingle(false, networkInput(x), embedding.features(t.castTo(dataType)));
+    INDArray out = forward.output(false, Workspaces.current(), networkInput(x), embedding.features(t.castTo(dataType)))[0];
     return flat(out, x.size(0)).castTo(x.dataType());
   }
 

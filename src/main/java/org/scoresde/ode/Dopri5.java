@@ -2,10 +2,12 @@ package org.scoresde.ode;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.scoresde.nd4j.Workspaces;
 
 /**
  * The adaptive Dormand-Prince 5(4) Runge-Kutta method (FSAL, seven stages, six evaluations of F
@@ -25,6 +27,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * heuristic (one extra evaluation of F) unless a first step is given. Integration runs forward
  * (t0 < t1) or backward (t0 > t1). Arithmetic is in the data type of y0. The solver never modifies
  * y0 or the arrays F returns.
+ *
+ * <p>Memory: each step runs in a cyclic ND4J workspace of the calling thread, so the arrays of a
+ * step (stages, error estimates, and whatever F makes) reuse the same memory step after step, and
+ * only the state and the last stage are copied out. F must therefore not keep any array it is
+ * given or makes beyond its call; its result is read before the step ends.
  */
 public final class Dopri5 {
   private static final double[] C = {0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1};
@@ -41,6 +48,9 @@ public final class Dopri5 {
   private static final double[] E = {
     71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40
   };
+
+  /** The cyclic workspace in which one step's arrays live (bounded memory however many steps). */
+  private static final String WORKSPACE = "SCORESDE_DOPRI5_STEP";
 
   /** The default step limit per row (accepted plus rejected steps). */
   public static final int DEFAULT_MAX_STEPS = 10_000;
@@ -137,9 +147,9 @@ public final class Dopri5 {
     int[] rejected = new int[n0];
     INDArray out = y0.dup();
     if (t0 == t1 || n0 == 0) {
-      return new OdeResult(out, 0, 0, accepted, rejected);
+      return new OdeResult(out, 0, 0, accepted, rejected, new int[n0]);
     }
-    Counter counter = new Counter(ode);
+    Counter counter = new Counter(ode, n0);
     DataType type = y0.dataType();
     double dir = Math.signum(t1 - t0);
     double span = Math.abs(t1 - t0);
@@ -149,116 +159,126 @@ public final class Dopri5 {
     double[] t = new double[n0];
     Arrays.fill(t, t0);
     boolean[] lastRejected = new boolean[n0];
+    MemoryWorkspace caller = Workspaces.current();
     INDArray y = y0.dup();
-    INDArray k1 = counter.eval(rows, t, y, type);
-    double[] hAbs = firstStep > 0 ? filled(n0, Math.min(firstStep, span))
-        : initialStep(counter, rows, t0, dir, span, y, k1, type);
+    INDArray k1;
+    double[] hAbs;
+    try (MemoryWorkspace step = Workspaces.iteration(WORKSPACE)) {
+      INDArray f0 = counter.eval(rows, t, y, type);
+      hAbs = firstStep > 0 ? filled(n0, Math.min(firstStep, span))
+          : initialStep(counter, rows, t0, dir, span, y, f0, type);
+      k1 = Workspaces.copyInto(caller, f0);
+    }
 
-    INDArray stages = null;
     while (rows.length > 0) {
-      int n = rows.length;
-      long width = y.size(1);
-      if (stages == null || stages.size(1) != n * width) {
-        stages = Nd4j.createUninitialized(type, 7, n * width);
-      }
-      double[] h = new double[n];
-      boolean[] lands = new boolean[n];
-      for (int i = 0; i < n; i++) {
-        double remaining = Math.abs(t1 - t[i]);
-        lands[i] = hAbs[i] >= remaining;
-        h[i] = lands[i] ? t1 - t[i] : dir * hAbs[i];
-      }
-      INDArray hCol = column(h, type);
-      stages.getRow(0).assign(k1.reshape(n * width));
-      INDArray yNew = null;
-      INDArray k7 = null;
-      for (int s = 1; s < 7; s++) {
-        INDArray ys = combination(A[s], stages, s, type).reshape(n, width).muliColumnVector(hCol).addi(y);
-        double[] ts = new double[n];
+      try (MemoryWorkspace step = Workspaces.iteration(WORKSPACE)) {
+        int n = rows.length;
+        long width = y.size(1);
+        INDArray stages = Nd4j.createUninitialized(type, 7, n * width);
+        double[] h = new double[n];
+        boolean[] lands = new boolean[n];
         for (int i = 0; i < n; i++) {
-          ts[i] = C[s] == 1 ? (lands[i] ? t1 : t[i] + h[i]) : t[i] + C[s] * h[i];
+          double remaining = Math.abs(t1 - t[i]);
+          lands[i] = hAbs[i] >= remaining;
+          h[i] = lands[i] ? t1 - t[i] : dir * hAbs[i];
         }
-        INDArray ks = counter.eval(rows, ts, ys, type);
-        stages.getRow(s).assign(ks.reshape(n * width));
-        yNew = ys;
-        k7 = ks;
-      }
-      INDArray err = combination(E, stages, 7, type).reshape(n, width).muliColumnVector(hCol);
-      INDArray scale = Transforms.max(Transforms.abs(y, true), Transforms.abs(yNew, true), false)
-          .muli(rtol).addi(atol);
-      double[] norm = rowRms(err.divi(scale));
+        INDArray hCol = column(h, type);
+        stages.getRow(0).assign(k1.reshape(n * width));
+        INDArray yNew = null;
+        INDArray k7 = null;
+        for (int s = 1; s < 7; s++) {
+          INDArray ys = combination(A[s], stages, s, type).reshape(n, width).muliColumnVector(hCol).addi(y);
+          double[] ts = new double[n];
+          for (int i = 0; i < n; i++) {
+            ts[i] = C[s] == 1 ? (lands[i] ? t1 : t[i] + h[i]) : t[i] + C[s] * h[i];
+          }
+          INDArray ks = counter.eval(rows, ts, ys, type);
+          stages.getRow(s).assign(ks.reshape(n * width));
+          yNew = ys;
+          k7 = ks;
+        }
+        INDArray err = combination(E, stages, 7, type).reshape(n, width).muliColumnVector(hCol);
+        INDArray scale = Transforms.max(Transforms.abs(y, true), Transforms.abs(yNew, true), false)
+            .muli(rtol).addi(atol);
+        double[] norm = rowRms(err.divi(scale));
 
-      boolean[] ok = new boolean[n];
-      int nAccepted = 0;
-      int nFinished = 0;
-      for (int i = 0; i < n; i++) {
-        int r = rows[i];
-        double e = norm[i];
-        ok[i] = e <= 1.0;
-        double factor = Double.isNaN(e) ? minFactor
-            : e == 0 ? maxFactor : Math.min(maxFactor, Math.max(minFactor, safety * Math.pow(e, -0.2)));
-        if (ok[i]) {
-          nAccepted++;
-          accepted[r]++;
-          if (lastRejected[i]) {
-            factor = Math.min(factor, 1.0);
-          }
-          t[i] = lands[i] ? t1 : t[i] + h[i];
-          hAbs[i] = Math.abs(h[i]) * factor;
-          lastRejected[i] = false;
-          if (lands[i]) {
-            nFinished++;
-          }
-        } else {
-          rejected[r]++;
-          hAbs[i] = Math.abs(h[i]) * Math.min(factor, 1.0);
-          lastRejected[i] = true;
-          if (!(hAbs[i] > 8 * Math.ulp(Math.max(Math.abs(t[i]), span)))) {
-            throw new IntegrationFailedException(String.format(
-                "Dopri5: step size underflow in row %d at t = %g (h = %g, error norm %g): F may return"
-                    + " NaN or infinity there, or the problem is too stiff for an explicit method",
-                r, t[i], hAbs[i], e), r, t[i]);
-          }
-        }
-        if (!(ok[i] && lands[i]) && accepted[r] + rejected[r] >= maxSteps) {
-          throw new IntegrationFailedException(String.format(
-              "Dopri5: row %d took %d steps (%d rejected) and reached only t = %g of %g -> %g"
-                  + " (h = %g); loosen rtol/atol (now %g/%g) or raise the step limit withMaxSteps",
-              r, accepted[r] + rejected[r], rejected[r], t[i], t0, t1, hAbs[i], rtol, atol), r, t[i]);
-        }
-      }
-      if (nAccepted == n) {
-        y = yNew;
-        k1 = k7;
-      } else if (nAccepted > 0) {
-        int[] pick = new int[n];
+        boolean[] ok = new boolean[n];
+        int nAccepted = 0;
+        int nFinished = 0;
         for (int i = 0; i < n; i++) {
-          pick[i] = ok[i] ? n + i : i;
-        }
-        y = Nd4j.vstack(y, yNew).getRows(pick);
-        k1 = Nd4j.vstack(k1, k7).getRows(pick);
-      }
-      if (nFinished > 0) {
-        int[] keep = new int[n - nFinished];
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-          if (ok[i] && lands[i]) {
-            out.putRow(rows[i], y.getRow(i));
+          int r = rows[i];
+          double e = norm[i];
+          ok[i] = e <= 1.0;
+          double factor = Double.isNaN(e) ? minFactor
+              : e == 0 ? maxFactor : Math.min(maxFactor, Math.max(minFactor, safety * Math.pow(e, -0.2)));
+          if (ok[i]) {
+            nAccepted++;
+            accepted[r]++;
+            if (lastRejected[i]) {
+              factor = Math.min(factor, 1.0);
+            }
+            t[i] = lands[i] ? t1 : t[i] + h[i];
+            hAbs[i] = Math.abs(h[i]) * factor;
+            lastRejected[i] = false;
+            if (lands[i]) {
+              nFinished++;
+            }
           } else {
-            keep[m++] = i;
+            rejected[r]++;
+            hAbs[i] = Math.abs(h[i]) * Math.min(factor, 1.0);
+            lastRejected[i] = true;
+            if (!(hAbs[i] > 8 * Math.ulp(Math.max(Math.abs(t[i]), span)))) {
+              throw new IntegrationFailedException(String.format(
+                  "Dopri5: step size underflow in row %d at t = %g (h = %g, error norm %g): F may return"
+                      + " NaN or infinity there, or the problem is too stiff for an explicit method",
+                  r, t[i], hAbs[i], e), r, t[i]);
+            }
+          }
+          if (!(ok[i] && lands[i]) && accepted[r] + rejected[r] >= maxSteps) {
+            throw new IntegrationFailedException(String.format(
+                "Dopri5: row %d took %d steps (%d rejected) and reached only t = %g of %g -> %g"
+                    + " (h = %g); loosen rtol/atol (now %g/%g) or raise the step limit withMaxSteps",
+                r, accepted[r] + rejected[r], rejected[r], t[i], t0, t1, hAbs[i], rtol, atol), r, t[i]);
           }
         }
-        if (keep.length > 0) {
-          y = y.getRows(keep);
-          k1 = k1.getRows(keep);
+        if (nAccepted == 0) {
+          continue;
         }
-        rows = select(rows, keep);
-        t = select(t, keep);
-        hAbs = select(hAbs, keep);
-        lastRejected = select(lastRejected, keep);
+        INDArray yNext = yNew;
+        INDArray kNext = k7;
+        if (nAccepted < n) {
+          int[] pick = new int[n];
+          for (int i = 0; i < n; i++) {
+            pick[i] = ok[i] ? n + i : i;
+          }
+          yNext = Nd4j.vstack(y, yNew).getRows(pick);
+          kNext = Nd4j.vstack(k1, k7).getRows(pick);
+        }
+        if (nFinished > 0) {
+          int[] keep = new int[n - nFinished];
+          int m = 0;
+          for (int i = 0; i < n; i++) {
+            if (ok[i] && lands[i]) {
+              out.putRow(rows[i], yNext.getRow(i));
+            } else {
+              keep[m++] = i;
+            }
+          }
+          rows = select(rows, keep);
+          t = select(t, keep);
+          hAbs = select(hAbs, keep);
+          lastRejected = select(lastRejected, keep);
+          if (keep.length == 0) {
+            break;
+          }
+          yNext = yNext.getRows(keep);
+          kNext = kNext.getRows(keep);
+        }
+        y = Workspaces.keep(caller, y, yNext);
+        k1 = Workspaces.keep(caller, k1, kNext);
       }
     }
-    return new OdeResult(out, counter.calls, counter.rowsEvaluated, accepted, rejected);
+    return new OdeResult(out, counter.calls, counter.rowsEvaluated, accepted, rejected, counter.perRow);
   }
 
   /** Hairer, Norsett and Wanner's starting step (Solving ODEs I, II.4), row by row. */
@@ -359,16 +379,21 @@ public final class Dopri5 {
   /** Evaluates F and counts batch calls and rows, checking the shape it returns. */
   private static final class Counter {
     private final IndexedBatchOde ode;
+    private final int[] perRow;
     private long calls;
     private long rowsEvaluated;
 
-    Counter(IndexedBatchOde ode) {
+    Counter(IndexedBatchOde ode, int n) {
       this.ode = ode;
+      this.perRow = new int[n];
     }
 
     INDArray eval(int[] rows, double[] t, INDArray y, DataType type) {
       calls++;
       rowsEvaluated += rows.length;
+      for (int r : rows) {
+        perRow[r]++;
+      }
       INDArray f = ode.derivative(rows, vector(t, type), y);
       if (!Arrays.equals(f.shape(), y.shape())) {
         throw new IllegalStateException("F returned shape " + Arrays.toString(f.shape())

@@ -27,6 +27,7 @@ import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
 import org.scoresde.model.ModelSource;
+import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.sampling.Interpolation;
 import org.scoresde.sampling.ProbabilityFlowEncoding;
@@ -99,9 +100,11 @@ public final class EncodeJob {
               return res.iterator();
             }
             ModelSource s = model.value();
-            ProbabilityFlowEncoding enc = new ProbabilityFlowEncoding(s.open(), grid);
-            for (int from = 0; from < examples.size(); from += batchSize) {
-              res.addAll(roundTrip(enc, examples.subList(from, Math.min(examples.size(), from + batchSize)), s, d));
+            try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+              ProbabilityFlowEncoding enc = new ProbabilityFlowEncoding(s.open(), grid);
+              for (int from = 0; from < examples.size(); from += batchSize) {
+                res.addAll(roundTrip(enc, examples.subList(from, Math.min(examples.size(), from + batchSize)), s, d));
+              }
             }
             return res.iterator();
           }).collect());

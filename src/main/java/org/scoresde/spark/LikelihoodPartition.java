@@ -16,8 +16,9 @@ import org.scoresde.evaluate.BitsPerDim;
 import org.scoresde.likelihood.DivergenceEstimator;
 import org.scoresde.likelihood.LikelihoodResult;
 import org.scoresde.likelihood.ProbabilityFlowLikelihood;
-import org.scoresde.nn.DataTransform;
 import org.scoresde.model.ModelSource;
+import org.scoresde.nd4j.NativeGarbage;
+import org.scoresde.nn.DataTransform;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.time.Seeds;
 import scala.Tuple2;
@@ -102,26 +103,28 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
         int draws = discrete ? repeats : 1;
         double[] values = new double[n];
         double[] nfe = new double[n];
-        for (int k = 0; k < draws; k++) {
-          double[] x = new double[n * d];
-          for (int i = 0; i < n; i++) {
-            Example e = batch.get(i)._1();
-            if (e.size() != d) {
-              throw new IllegalArgumentException("example " + e.index() + " has " + e.size() + " values; the model expects " + d);
+        try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+          for (int k = 0; k < draws; k++) {
+            double[] x = new double[n * d];
+            for (int i = 0; i < n; i++) {
+              Example e = batch.get(i)._1();
+              if (e.size() != d) {
+                throw new IllegalArgumentException("example " + e.index() + " has " + e.size() + " values; the model expects " + d);
+              }
+              SplittableRandom r = Seeds.random(seed, e.index(), k);
+              for (int j = 0; j < d; j++) {
+                x[i * d + j] = discrete ? transform.toModel(e.pixels()[j] & 0xff, r.nextDouble()) : e.values()[j];
+              }
             }
-            SplittableRandom r = Seeds.random(seed, e.index(), k);
-            for (int j = 0; j < d; j++) {
-              x[i * d + j] = discrete ? transform.toModel(e.pixels()[j] & 0xff, r.nextDouble()) : e.values()[j];
+            INDArray x0 = Nd4j.create(x, new long[] {n, d}, DataType.DOUBLE).castTo(type);
+            LikelihoodResult res = pf.logLikelihood(x0, Seeds.seed(seed, batch.get(0)._1().index(), 1000L + k));
+            for (int i = 0; i < n; i++) {
+              double logp = res.logLikelihood().getDouble(i);
+              double v = discrete ? BitsPerDim.ofDequantized(logp, d, transform.logJacobianPerDimension())
+                  : BitsPerDim.natsPerDim(logp, d);
+              values[i] += v / draws;
+              nfe[i] += (double) res.evaluationsPerRow()[i] / draws;
             }
-          }
-          INDArray x0 = Nd4j.create(x, new long[] {n, d}, DataType.DOUBLE).castTo(type);
-          LikelihoodResult res = pf.logLikelihood(x0, Seeds.seed(seed, batch.get(0)._1().index(), 1000L + k));
-          for (int i = 0; i < n; i++) {
-            double logp = res.logLikelihood().getDouble(i);
-            double v = discrete ? BitsPerDim.ofDequantized(logp, d, transform.logJacobianPerDimension())
-                : BitsPerDim.natsPerDim(logp, d);
-            values[i] += v / draws;
-            nfe[i] += (double) res.evaluations() / draws;
           }
         }
         for (int i = 0; i < n; i++) {

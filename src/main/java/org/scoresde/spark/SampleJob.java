@@ -17,16 +17,17 @@ import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.cli.UserError;
-import org.scoresde.image.ImageGrid;
-import org.scoresde.io.AtomicOutput;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
+import org.scoresde.image.ImageGrid;
+import org.scoresde.io.AtomicOutput;
+import org.scoresde.model.ModelSource;
+import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.quality.ClassifierFeatures;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.quality.FeatureMoments;
 import org.scoresde.quality.FrechetDistance;
-import org.scoresde.model.ModelSource;
 import org.scoresde.sampling.Dopri5Sampler;
 import org.scoresde.sampling.GitsSchedule;
 import org.scoresde.sampling.SampleResult;
@@ -116,7 +117,10 @@ public final class SampleJob {
         ScoreModel m = model.value().open();
         long s = Seeds.seed(runSeed, 0, p);
         INDArray xT = m.sde().samplePrior(count, m.dimension(), s, type);
-        SampleResult r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 ? Math.min(RECORDED, count) : 0);
+        SampleResult r;
+        try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+          r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 ? Math.min(RECORDED, count) : 0);
+        }
         float[][] x = rows(r.samples());
         return new Part(x, r.nfe(), r.trajectory().stream().map(SampleJob::rows).toList(),
             r.denoised().stream().map(SampleJob::rows).toList(),

@@ -82,6 +82,31 @@ class ProbabilityFlowLikelihoodTest {
   }
 
   @Test
+  void everyRowCountsItsOwnEvaluations() {
+    int d = 5;
+    int n = 8;
+    GaussianMixture mixture = GaussianMixture.random(3, d, new Random(55));
+    GaussianMixtureScore score = new GaussianMixtureScore(mixture, Sdes.create("vp"));
+    INDArray x = mixture.sample(n, 56, DataType.DOUBLE);
+    ProbabilityFlowLikelihood likelihood = new ProbabilityFlowLikelihood(score, DivergenceEstimator.exact());
+    LikelihoodResult batch = likelihood.logLikelihood(x, 0);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      LikelihoodResult alone = likelihood.logLikelihood(x.getRow(i).reshape(1, d), 0);
+      // rows have their own steps: a row's count in the batch is its count in a batch of one
+      assertEquals(alone.evaluations(), batch.evaluationsPerRow()[i], "row " + i);
+      assertEquals(alone.logLikelihood().getDouble(0), batch.logLikelihood().getDouble(i), 1e-9);
+      sum += alone.evaluations();
+    }
+    double mean = Arrays.stream(batch.evaluationsPerRow()).average().orElseThrow();
+    System.out.printf("NFE per row %s: mean %.1f, batch count %d%n",
+        Arrays.toString(batch.evaluationsPerRow()), mean, batch.evaluations());
+    assertEquals(sum / n, mean, 1e-12);
+    assertEquals(Arrays.stream(batch.evaluationsPerRow()).max().orElseThrow(), batch.evaluations(),
+        "all rows start together, so the batch counts as many evaluations as its slowest row");
+  }
+
+  @Test
   void hutchinsonMeanLiesWithinItsInterval() {
     int d = 10;
     int n = 200;

@@ -11,9 +11,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.scoresde.nd4j.Workspaces;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.SubVpSde;
@@ -144,6 +146,29 @@ class NetworkScoreModelTest {
       assertTrue(relativeError(second.vjp(), vjp1) > 1e-3);
       assertEquals(vjp1, model.scoreAndVjp(x1, t, v).vjp(), "the same input gives the same VJP again");
     }
+  }
+
+  @Test
+  void callsInsideAWorkspaceReturnArraysOfThatWorkspace() {
+    ScoreNetworkConfig config = tinyUnet();
+    Random rng = new Random(22L);
+    NetworkScoreModel model = new NetworkScoreModel(randomGraph(config, 22L), config, new VpSde());
+    int d = config.dimension();
+    INDArray x = gaussian(rng, 3, d);
+    INDArray v = gaussian(rng, 3, d);
+    INDArray t = times(0.2, 0.5, 0.8);
+    ScoreModel.ScoreAndVjp outside = model.scoreAndVjp(x, t, v);
+    INDArray scoreOutside = model.score(x, t);
+    try (MemoryWorkspace ws = Workspaces.iteration("NETWORK_SCORE_MODEL_TEST")) {
+      ScoreModel.ScoreAndVjp inside = model.scoreAndVjp(x, t, v);
+      INDArray scoreInside = model.score(x, t);
+      // a solver step's workspace holds what the network returns: nothing is left for the GC
+      assertTrue(inside.score().isAttached() && inside.vjp().isAttached() && scoreInside.isAttached());
+      assertEquals(outside.score(), inside.score());
+      assertEquals(outside.vjp(), inside.vjp());
+      assertEquals(scoreOutside, scoreInside);
+    }
+    assertTrue(!outside.vjp().isAttached() && !scoreOutside.isAttached(), "outside a workspace results are detached");
   }
 
   @Test

@@ -140,9 +140,45 @@ class Dopri5Test {
     }
     assertEquals(2 + 6L * sweeps, mixed.evaluations());
     assertEquals(2 * 4 + 6 * attempts, mixed.rowEvaluations(), "finished rows must leave the batch");
+    for (int i = 0; i < 4; i++) {
+      // a row's own NFE: k1, the first-step probe and six per attempted step; alone or batched alike
+      assertEquals(2 + 6 * (mixed.acceptedSteps()[i] + mixed.rejectedSteps()[i]), mixed.evaluationsPerRow()[i]);
+      if (i > 0) {
+        assertEquals(alone.evaluationsPerRow()[i - 1], mixed.evaluationsPerRow()[i]);
+      }
+    }
+    assertEquals(mixed.rowEvaluations(), Arrays.stream(mixed.evaluationsPerRow()).sum());
+    assertTrue(mixed.meanEvaluationsPerRow() < mixed.evaluations(), "the batch's count is the slowest row's");
     double fastErr = Math.abs(mixed.y().getDouble(0, 0) - Math.cos(40));
     // 6 periods at rtol 1e-6: the phase error accumulates to ~1e-5 at most
     assertTrue(fastErr < 1e-3, "fast row error " + fastErr);
+  }
+
+  @Test
+  void stepsRunInAWorkspaceAndResultsOutliveIt() {
+    double[] w = {3, 1};
+    int[] calls = {0};
+    int[] detached = {0};
+    IndexedBatchOde inner = oscillators(w);
+    IndexedBatchOde watched = (rows, t, y) -> {
+      // the arrays a step hands to F live in the step's workspace: reused, never left to the GC;
+      // only the first call of an integration sees the solver's own copy of y0
+      calls[0]++;
+      detached[0] += t.isAttached() ? 0 : 100;
+      detached[0] += y.isAttached() ? 0 : 1;
+      return inner.derivative(rows, t, y);
+    };
+    Dopri5 solver = new Dopri5(1e-6, 1e-6);
+    OdeResult first = solver.integrate(watched, oscillatorStart(2), 0, 1);
+    double[][] kept = first.y().toDoubleMatrix();
+    OdeResult second = solver.integrate(watched, oscillatorStart(2).muli(2), 0, 1);
+    assertTrue(calls[0] > 50, "calls " + calls[0]);
+    assertEquals(2, detached[0], "F saw arrays outside the step workspace");
+    assertTrue(!first.y().isAttached() && !second.y().isAttached(), "results are detached");
+    // a later integration reuses the workspace's memory; an earlier result must not change with it
+    assertArrayEquals(kept, first.y().toDoubleMatrix());
+    assertEquals(Math.cos(3), first.y().getDouble(0, 0), 1e-5);
+    assertEquals(2 * Math.cos(1), second.y().getDouble(1, 0), 1e-5);
   }
 
   @Test
