@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
       "Negative log-likelihood of every example by the probability-flow ODE (adaptive Dormand-Prince, the divergence",
       "exact or by Hutchinson probes), in bits/dim for 8-bit images (uniform dequantization, several draws per example,",
       "comparable with published figures) or nats/dim for continuous vectors. Writes OUT/nll.json (mean, standard error,",
-      "95% interval, per shard, NFE) and OUT/per_example/ (Parquet: index, shard, value, nfe)."})
+      "95%% interval, per shard, NFE per example) and OUT/per_example/ (Parquet: index, shard, value, nfe)."})
 public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;

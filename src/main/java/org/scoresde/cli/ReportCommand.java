@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code report}: one HTML page (self-contained) and one Markdown file summing up a run. */
 @Command(name = "report", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = {
-      "Write a report of a run: the key numbers (bits/dim with its 95% interval, NFE, throughput, training time),",
+      "Write a report of a run: the key numbers (bits/dim with its 95%% interval, NFE, throughput, training time),",
       "the loss curve and loss by diffusion time, the per-example bits/dim histogram, the samples and trajectories,",
       "timings and the configuration. Writes OUT.html (images embedded, one file to mail), OUT.md and the plots",
       "as PNG in OUT/. Every part is optional: a run that has only trained still gets a report."})
