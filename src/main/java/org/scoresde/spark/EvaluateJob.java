@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.evaluate.NllSummary;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.likelihood.ExactDivergence;
 import org.scoresde.model.ModelSource;
 import org.scoresde.sde.Sde;
 import scala.Tuple2;
@@ -76,6 +78,11 @@ public final class EvaluateJob {
     ModelSource source = input.source();
     boolean discrete = m.isImage();
     long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
+    int[] shape = source.shape();
+    int d = shape[0] * shape[1] * shape[2];
+    int rowsPerExample = req.trace().equals("exact")
+        ? Math.max(1, Math.min(d, ExactDivergence.DEFAULT_MAX_ROWS / req.batchSize())) : req.probes();
+    LikelihoodMemory.estimate(source, spark.sparkContext().getConf(), rowsPerExample).check(req.batchSize());
 
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
       long start = System.nanoTime();
@@ -117,6 +124,15 @@ public final class EvaluateJob {
         // per-example state is held in memory, however large the data.
         summary = spark.read().parquet(perExample).select("value", "nfe", "shard").javaRDD()
             .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2)), NllSummary::merge);
+      } catch (Exception e) {
+        Optional<String> memory = TaskOutOfMemoryException.in(e);
+        if (memory.isPresent()) {
+          throw new UserError("evaluate ran out of memory in a task (" + memory.get() + "); lower --batch-size (now "
+              + req.batchSize() + ") or give each task more memory (SCORE_SDE_HEAP and SCORE_SDE_OFFHEAP with the"
+              + " launcher; spark.executor.memory, spark.executor.memoryOverhead and -Dorg.bytedeco.javacpp.maxbytes"
+              + " on a cluster)");
+        }
+        throw e;
       } finally {
         ticker.shutdownNow();
         jsc.sc().removeSparkListener(live);

@@ -104,33 +104,42 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
         double[] values = new double[n];
         double[] nfe = new double[n];
         try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-          for (int k = 0; k < draws; k++) {
-            double[] x = new double[n * d];
-            for (int i = 0; i < n; i++) {
-              Example e = batch.get(i)._1();
-              if (e.size() != d) {
-                throw new IllegalArgumentException("example " + e.index() + " has " + e.size() + " values; the model expects " + d);
-              }
-              SplittableRandom r = Seeds.random(seed, e.index(), k);
-              for (int j = 0; j < d; j++) {
-                x[i * d + j] = discrete ? transform.toModel(e.pixels()[j] & 0xff, r.nextDouble()) : e.values()[j];
-              }
-            }
-            INDArray x0 = Nd4j.create(x, new long[] {n, d}, DataType.DOUBLE).castTo(type);
-            LikelihoodResult res = pf.logLikelihood(x0, Seeds.seed(seed, batch.get(0)._1().index(), 1000L + k));
-            for (int i = 0; i < n; i++) {
-              double logp = res.logLikelihood().getDouble(i);
-              double v = discrete ? BitsPerDim.ofDequantized(logp, d, transform.logJacobianPerDimension())
-                  : BitsPerDim.natsPerDim(logp, d);
-              values[i] += v / draws;
-              nfe[i] += (double) res.evaluationsPerRow()[i] / draws;
-            }
-          }
+          integrate(batch, draws, discrete, values, nfe);
+        } catch (OutOfMemoryError e) {
+          throw new TaskOutOfMemoryException("out of memory integrating a batch of " + n + " examples", e);
         }
         for (int i = 0; i < n; i++) {
           ready.add(new Value(batch.get(i)._1().index(), batch.get(i)._2(), values[i], nfe[i]));
           done.add(1);
           sum.add(values[i]);
+        }
+      }
+
+      /** values[i] and nfe[i]: example i's value and evaluation count, each the mean over its draws. */
+      private void integrate(List<Tuple2<Example, String>> batch, int draws, boolean discrete, double[] values,
+          double[] nfe) {
+        int n = batch.size();
+        for (int k = 0; k < draws; k++) {
+          double[] x = new double[n * d];
+          for (int i = 0; i < n; i++) {
+            Example e = batch.get(i)._1();
+            if (e.size() != d) {
+              throw new IllegalArgumentException("example " + e.index() + " has " + e.size() + " values; the model expects " + d);
+            }
+            SplittableRandom r = Seeds.random(seed, e.index(), k);
+            for (int j = 0; j < d; j++) {
+              x[i * d + j] = discrete ? transform.toModel(e.pixels()[j] & 0xff, r.nextDouble()) : e.values()[j];
+            }
+          }
+          INDArray x0 = Nd4j.create(x, new long[] {n, d}, DataType.DOUBLE).castTo(type);
+          LikelihoodResult res = pf.logLikelihood(x0, Seeds.seed(seed, batch.get(0)._1().index(), 1000L + k));
+          for (int i = 0; i < n; i++) {
+            double logp = res.logLikelihood().getDouble(i);
+            double v = discrete ? BitsPerDim.ofDequantized(logp, d, transform.logJacobianPerDimension())
+                : BitsPerDim.natsPerDim(logp, d);
+            values[i] += v / draws;
+            nfe[i] += (double) res.evaluationsPerRow()[i] / draws;
+          }
         }
       }
     };
