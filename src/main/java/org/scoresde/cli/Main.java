@@ -1,6 +1,7 @@
 package org.scoresde.cli;
 
 import java.io.PrintWriter;
+import org.apache.logging.log4j.LogManager;
 import org.scoresde.nn.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Command;
       org.scoresde.bench.BenchCommand.class,
     })
 public final class Main implements Runnable {
+  /** The system property naming the log file that holds the stack traces (set by jobs/score-sde). */
+  static final String LOG_PROPERTY = "score.sde.log";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -65,10 +68,24 @@ public final class Main implements Runnable {
       err.flush();
       return 2;
     }
-    err.println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-    ex.printStackTrace(err);
+    String log = System.getProperty(LOG_PROPERTY);
+    if (log == null) {
+      err.println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+      ex.printStackTrace(err);
+    } else {
+      LogManager.getLogger(Main.class).error("the command failed", ex);
+      err.println("error: " + ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()) + " (stack trace in " + log + ")");
+    }
     err.flush();
     return 1;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
   }
 
   private static Throwable userCause(Throwable t) {
