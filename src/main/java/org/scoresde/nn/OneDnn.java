@@ -12,7 +12,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Chooses and reports libnd4j's oneDNN build. The plain CPU build convolves by im2col + sgemm,
- * about twenty times slower than the oneDNN build's conv2d on this kind of CPU (STACK.md); JavaCPP
+ * about twenty times slower than the oneDNN build's conv2d on this kind of CPU (BENCHMARKS.md); JavaCPP
  * loads the oneDNN build instead when the JVM property {@value #EXTENSION_PROPERTY} names it before
  * ND4J first loads, which {@link #selectPlatform()} does from the CPU's flags.
  */

@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The SDE coefficients against the formulas of DESIGN.md section 2, written out independently here
- * (defaults b0 = 0.1, b1 = 20; smin = 0.01, smax = 50). Tolerances: each side is a handful of
+ * The SDE coefficients against the closed forms of VP, sub-VP and VE (as score_sde defines them),
+ * written out independently here (defaults b0 = 0.1, b1 = 20; smin = 0.01, smax = 50). Tolerances: each side is a handful of
  * correctly rounded operations on O(1) numbers, so a few hundred ulp covers both.
  */
 class SdeClosedFormTest {
