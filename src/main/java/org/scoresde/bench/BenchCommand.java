@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
       "10x data. Warm-up, repeats, medians with min-max. Settings: bench.* in",
       "conf/defaults.conf. About 5 minutes on a 2-core machine (BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
-  private static final int STAGES = 6;
+  private static final int STAGES = 7;
 
   @Mixin CommonOptions common;
 
@@ -152,7 +152,24 @@ public final class BenchCommand implements Callable<Integer> {
       figures.add(new Figure("evaluate peak live heap 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
           null, "grows only if the job holds data per example"));
 
-      stage(6, "report");
+      stage(6, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
+      EvaluateMemoryBench.Figures network = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory-network")),
+          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), s -> progress("  " + s))
+          .runNetwork(Path.of(bench.fashionMnist()), bench.evaluateNetworkExamples(), bench.evaluateNetworkBatchSize(),
+              bench.evaluateNetworkTolerance(), bench.evaluateNetworkOffHeap(), 900);
+      String networkRun = "untrained U-Net, rtol " + bench.evaluateNetworkTolerance() + ", batch "
+          + bench.evaluateNetworkBatchSize() + ", 1 draw";
+      figures.add(new Figure("evaluate peak RSS, network, " + network.small().examples() + " images", "MB",
+          Measurement.single(network.small().peakKb() / 1024.0), null,
+          String.format("%.0f s, %s", network.small().seconds(), networkRun)));
+      figures.add(new Figure("evaluate peak RSS, network, " + network.large().examples() + " images", "MB",
+          Measurement.single(network.large().peakKb() / 1024.0), null, String.format("%.0f s", network.large().seconds())));
+      figures.add(new Figure("evaluate peak RSS 10x / 1x, network", "", Measurement.single(network.ratio()), null,
+          "target <= 1.10; heap " + bench.evaluateHeap() + " (committed at start), off-heap " + bench.evaluateNetworkOffHeap()));
+      figures.add(new Figure("evaluate peak live heap 10x / 1x, network", "", Measurement.single(network.liveHeapRatio()),
+          null, String.format("%.0f / %.0f MB", network.small().liveHeapKb() / 1024.0, network.large().liveHeapKb() / 1024.0)));
+
+      stage(7, "report");
       root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);
     } finally {
       System.setOut(stdout);

@@ -10,7 +10,8 @@ import org.scoresde.cli.UserError;
  */
 record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
     int sparkImages, int sparkAveragingFrequency, double sparkMinutes, boolean cluster, int evaluateExamples,
-    double evaluateTolerance, String evaluateHeap, String evaluateOffHeap, String fashionMnist, String python,
+    double evaluateTolerance, String evaluateHeap, String evaluateOffHeap, int evaluateNetworkExamples,
+    int evaluateNetworkBatchSize, double evaluateNetworkTolerance, String evaluateNetworkOffHeap, String fashionMnist, String python,
     double peerTimeoutSeconds) {
 
   static BenchSettings from(Settings settings, boolean quick) {
@@ -27,7 +28,9 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
       BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
           c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), averaging,
           c.getDouble("spark-minutes"), c.getBoolean("cluster"), c.getInt("evaluate-examples"),
-          c.getDouble("evaluate-tolerance"), c.getString("evaluate-heap"), c.getString("evaluate-offheap"), c.getString("fashion-mnist"), c.getString("python"),
+          c.getDouble("evaluate-tolerance"), c.getString("evaluate-heap"), c.getString("evaluate-offheap"),
+          c.getInt("evaluate-network-examples"), c.getInt("evaluate-network-batch-size"),
+          c.getDouble("evaluate-network-tolerance"), c.getString("evaluate-network-offheap"), c.getString("fashion-mnist"), c.getString("python"),
           c.getDouble("peer-timeout-seconds"));
       b.check();
       return b;
@@ -39,10 +42,14 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
   private void check() {
     if (batchSize < 1 || warmup < 0 || repeats < 2 || !(budgetSeconds > 0) || likelihoodNfe < 1 || gemmSize < 16 || sparkImages < 64
         || sparkAveragingFrequency < 1 || !(sparkMinutes > 0) || evaluateExamples < 1 || !(evaluateTolerance > 0)
-        || !evaluateHeap.matches("[0-9]+[kmgKMG]") || !evaluateOffHeap.matches("[0-9]+[kmgKMG]")) {
+        || !evaluateHeap.matches("[0-9]+[kmgKMG]") || !evaluateOffHeap.matches("[0-9]+[kmgKMG]")
+        || evaluateNetworkExamples < 1 || evaluateNetworkBatchSize < 1 || !(evaluateNetworkTolerance > 0)
+        || !evaluateNetworkOffHeap.matches("[0-9]+[kmgKMG]")) {
       throw new UserError("bench configuration: need batch-size >= 0, warmup >= 0, repeats >= 2, budget-seconds > 0, likelihood-nfe >= 1, "
           + "gemm-size >= 16, spark-images >= 64, spark-averaging-frequency >= 0, spark-minutes > 0, "
-          + "evaluate-examples >= 1, evaluate-tolerance > 0, evaluate-heap and evaluate-offheap like 512m");
+          + "evaluate-examples >= 1, evaluate-tolerance > 0, evaluate-heap and evaluate-offheap like 512m, "
+          + "evaluate-network-examples >= 1, evaluate-network-batch-size >= 1, evaluate-network-tolerance > 0, "
+          + "evaluate-network-offheap like 1G");
     }
   }
 
@@ -54,6 +61,8 @@ record BenchSettings(boolean quick, int batchSize, int threads, int warmup, int 
   BenchSettings withThreads(int newThreads) {
     return new BenchSettings(quick, batchSize, newThreads, warmup, repeats, budgetSeconds, likelihoodNfe, gemmSize,
         sparkImages, sparkAveragingFrequency, sparkMinutes, cluster, evaluateExamples, evaluateTolerance, evaluateHeap,
-        evaluateOffHeap, fashionMnist, python, peerTimeoutSeconds);
+        evaluateOffHeap, evaluateNetworkExamples, evaluateNetworkBatchSize, evaluateNetworkTolerance, evaluateNetworkOffHeap,
+        fashionMnist, python,
+        peerTimeoutSeconds);
   }
 }

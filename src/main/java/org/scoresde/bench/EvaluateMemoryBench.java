@@ -4,15 +4,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.data.InputRequest;
 import org.scoresde.data.ShardFormat;
+import org.scoresde.nn.DataTransform;
+import org.scoresde.nn.ModelFile;
+import org.scoresde.nn.ModelMetadata;
+import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.score.GaussianMixture;
+import org.scoresde.sde.VpSde;
 import org.scoresde.spark.ShardJob;
 import org.scoresde.spark.ShardRequest;
 import org.scoresde.spark.SparkSessions;
@@ -82,27 +91,74 @@ final class EvaluateMemoryBench {
     } finally {
       SparkTrainBench.stopSpark();
     }
-    log.accept("evaluate " + n + " examples in a child JVM");
-    List<String> flags = List.of("-Xms" + heap, "-XX:+AlwaysPreTouch", "-Dorg.bytedeco.javacpp.maxbytes=" + offHeap);
-    List<String> cmd = ChildJvm.command(heap, flags, PeakMemoryProbe.class.getName(), List.of("evaluate", "--master", "local[2]",
-        "--model", "gmm:" + gmm, "--sde", "vp", "--data", data, "--out", work.resolve("eval-" + n).toString(),
-        "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance), "--overwrite"));
-    Path out = work.resolve("eval-" + n + ".out");
-    Path err = work.resolve("eval-" + n + ".log");
+    return child("gmm-" + n, n, offHeap, timeoutSeconds, List.of("--model", "gmm:" + gmm, "--sde", "vp", "--data", data,
+        "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance)));
+  }
+
+  /**
+   * The same figure on the network path: the default Fashion-MNIST U-Net (freshly initialized: what a
+   * task holds depends on the network and the batch, not on what it learned) at the given tolerance
+   * with evaluate's own probes, one dequantization draw, on the first n and 10 n of 10 n training
+   * images sharded four ways; a small batch that the first n already fill, so both runs hold the same batch.
+   */
+  Figures runNetwork(Path fashionMnist, int n, int batchSize, double tolerance, String networkOffHeap,
+      double timeoutSeconds)
+      throws IOException, InterruptedException {
+    FashionMnistSubset subset = FashionMnistSubset.write(fashionMnist, 10 * n, work.resolve("fashion-mnist"));
+    String data = work.resolve("fashion-shards").toString();
+    SparkSession spark = SparkSessions.create("bench shard", "local[2]");
+    String checksum;
+    try {
+      checksum = ShardJob.run(spark, new ShardRequest(new InputRequest(ShardFormat.IDX, subset.images().toString(),
+          subset.labels().toString(), null, null, 16L << 20), data, 4, true, seed, 128L << 20, 0), System.err)
+          .manifest().checksum();
+    } finally {
+      SparkTrainBench.stopSpark();
+    }
+    ScoreNetworkConfig network = ScoreNetworkConfig.defaultFor(1, FashionMnistSubset.SIDE, FashionMnistSubset.SIDE);
+    ComputationGraph graph = new ScoreNetworkBuilder(network).newTrainingGraph(new Adam(), DataType.FLOAT);
+    Path model = work.resolve("network-model.zip");
+    ModelFile.save(model, graph, ModelMetadata.of(new VpSde(), DataTransform.pixels8Bit(-1, 1), network,
+        "bench: an untrained U-Net", checksum), false);
+    List<String> args = List.of("--model", model.toString(), "--data", data, "--batch-size", String.valueOf(batchSize),
+        "--dequant-repeats", "1", "--rtol", String.valueOf(tolerance), "--atol", String.valueOf(tolerance));
+    Run small = child("network-" + n, n, networkOffHeap, timeoutSeconds, withLimit(args, n));
+    Run large = child("network-" + 10 * n, 10 * n, networkOffHeap, timeoutSeconds, withLimit(args, 10 * n));
+    return new Figures(small, large, tolerance);
+  }
+
+  private static List<String> withLimit(List<String> args, int n) {
+    List<String> all = new ArrayList<>(args);
+    all.add("--limit");
+    all.add(String.valueOf(n));
+    return all;
+  }
+
+  /** One evaluate in a child JVM on local[2] with the bench's heap, committed at start, and the given off-heap limit. */
+  private Run child(String name, int n, String childOffHeap, double timeoutSeconds, List<String> modelAndData)
+      throws IOException, InterruptedException {
+    log.accept("evaluate " + name + " in a child JVM");
+    List<String> flags = List.of("-Xms" + heap, "-XX:+AlwaysPreTouch", "-Dorg.bytedeco.javacpp.maxbytes=" + childOffHeap);
+    List<String> evaluate = new ArrayList<>(List.of("evaluate", "--master", "local[2]"));
+    evaluate.addAll(modelAndData);
+    evaluate.addAll(List.of("--out", work.resolve("eval-" + name).toString(), "--overwrite"));
+    List<String> cmd = ChildJvm.command(heap, flags, PeakMemoryProbe.class.getName(), evaluate);
+    Path out = work.resolve("eval-" + name + ".out");
+    Path err = work.resolve("eval-" + name + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
     long t0 = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor((long) timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("evaluate of " + n + " examples did not finish in " + (long) timeoutSeconds + " s");
+      throw new IllegalStateException("evaluate " + name + " did not finish in " + (long) timeoutSeconds + " s");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     List<String> lines = Files.readAllLines(out);
     long peak = value(lines, PeakMemoryProbe.PREFIX);
     long live = value(lines, PeakMemoryProbe.LIVE_PREFIX);
     if (p.exitValue() != 0 || peak <= 0 || live <= 0) {
-      throw new IllegalStateException("evaluate of " + n + " examples failed (exit " + p.exitValue() + "); see " + err);
+      throw new IllegalStateException("evaluate " + name + " failed (exit " + p.exitValue() + "); see " + err);
     }
     return new Run(n, peak, live, seconds);
   }

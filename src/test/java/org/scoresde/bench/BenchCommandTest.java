@@ -28,7 +28,8 @@ class BenchCommandTest {
   private static final List<String> EXPECTED = List.of("training step", "forward (score)", "forward + VJP",
       "training step, one thread", "forward + VJP, one thread",
       "convolutions in forward", "local[2] / local[1]", "parameter averaging overhead (fit / local[1] - 1)",
-      "evaluate peak RSS 10x / 1x", "evaluate peak live heap 10x / 1x");
+      "evaluate peak RSS 10x / 1x", "evaluate peak live heap 10x / 1x", "evaluate peak RSS 10x / 1x, network",
+      "evaluate peak live heap 10x / 1x, network");
 
   @Test
   void quickJsonMeasuresEveryFigure(@TempDir Path dir) throws Exception {
