@@ -1,5 +1,6 @@
 package org.scoresde.nn;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -112,7 +113,11 @@ public final class ChannelBroadcastAdd extends GraphVertex {
       INDArray map = inputs[0];
       INDArray vector = inputs[1];
       INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, map.dataType(), map.shape(), 'c');
-      Nd4j.getExecutioner().exec(new BroadcastAddOp(map, vector, out, 0, 1));
+      BroadcastAddOp add = new BroadcastAddOp(map, vector, out, 0, 1);
+      Nd4j.getExecutioner().exec(add);
+      // the op holds its dimension array, which nothing else references: a collection during the
+      // native call would free that array's buffer under it (a crash seen in DataBuffer::primary)
+      Reference.reachabilityFence(add);
       return out;
     }
 

@@ -1,5 +1,6 @@
 package org.scoresde.nn;
 
+import java.lang.ref.Reference;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -90,8 +91,13 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
     int[] k = layerConf().getKernelSize();
     INDArray transposed = swappedAndFlipped(weights, k[0] * k[1]);
     INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(epsilon, transposed).addOutputs(gradient)
-        .addIntegerArguments(k[0], k[1], 1, 1, k[0] / 2, k[1] / 2, 1, 1, 1, 0, 1).build());
+    DynamicCustomOp convolution = DynamicCustomOp.builder("conv2d").addInputs(epsilon, transposed).addOutputs(gradient)
+        .addIntegerArguments(k[0], k[1], 1, 1, k[0] / 2, k[1] / 2, 1, 1, 1, 0, 1).build();
+    Nd4j.exec(convolution);
+    // ND4J frees an array's native buffer once its Java object is collected, even while an op that
+    // was handed only the native pointers still runs: keep the op and its arrays reachable until it ends
+    Reference.reachabilityFence(convolution);
+    Reference.reachabilityFence(transposed);
     weightNoiseParams.clear();
     return gradient;
   }
