@@ -25,7 +25,6 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.evaluate.NllSummary;
 import org.scoresde.io.AtomicOutput;
-import org.scoresde.likelihood.ExactDivergence;
 import org.scoresde.model.ModelSource;
 import org.scoresde.sde.Sde;
 import scala.Tuple2;
@@ -78,11 +77,8 @@ public final class EvaluateJob {
     ModelSource source = input.source();
     boolean discrete = m.isImage();
     long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
-    int[] shape = source.shape();
-    int d = shape[0] * shape[1] * shape[2];
-    int rowsPerExample = req.trace().equals("exact")
-        ? Math.max(1, Math.min(d, ExactDivergence.DEFAULT_MAX_ROWS / req.batchSize())) : req.probes();
-    LikelihoodMemory.estimate(source, spark.sparkContext().getConf(), rowsPerExample).check(req.batchSize());
+    LikelihoodMemory.estimate(source, spark.sparkContext().getConf(), req.trace(), req.probes(), req.batchSize())
+        .check(req.batchSize());
 
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
       long start = System.nanoTime();

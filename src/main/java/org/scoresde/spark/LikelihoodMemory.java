@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.scoresde.cli.UserError;
+import org.scoresde.likelihood.ExactDivergence;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
@@ -30,13 +31,16 @@ record LikelihoodMemory(long networkRowBytes, long solverExampleBytes, int rowsP
   private static final int SOLVER_ARRAYS = 40;
 
   /**
-   * The estimate for {@code rowsPerExample} network rows per example in one evaluation (the
-   * Hutchinson probes), on the executors {@code conf} describes.
+   * The estimate for a trace estimator ({@code exact}: D unit vectors an example, at most
+   * {@link ExactDivergence#DEFAULT_MAX_ROWS} rows a call; otherwise {@code probes} rows an example)
+   * and batch size, on the executors {@code conf} describes.
    */
-  static LikelihoodMemory estimate(ModelSource source, SparkConf conf, int rowsPerExample) {
+  static LikelihoodMemory estimate(ModelSource source, SparkConf conf, String trace, int probes, int batchSize) {
     int[] shape = source.shape();
-    return estimate((long) shape[0] * shape[1] * shape[2], source.isMixture() ? null : source.metadata().network(),
-        conf, rowsPerExample);
+    long d = (long) shape[0] * shape[1] * shape[2];
+    int rows = trace.equals("exact")
+        ? (int) Math.max(1, Math.min(d, ExactDivergence.DEFAULT_MAX_ROWS / batchSize)) : probes;
+    return estimate(d, source.isMixture() ? null : source.metadata().network(), conf, rows);
   }
 
   /** The estimate for data of dimension d and a network (null for an analytic score, which holds no activations). */
