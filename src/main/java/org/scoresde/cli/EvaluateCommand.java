@@ -42,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--dequant-repeats", paramLabel = "K", description = "Dequantization draws per 8-bit example (default: evaluate.dequant-repeats).")
   Integer repeats;
 
-  @Option(names = "--batch-size", paramLabel = "B", description = "Examples integrated together (default: evaluate.batch-size).")
+  @Option(names = "--batch-size", paramLabel = "B", description = "Rows integrated together, a row being one dequantization draw of one example (default: evaluate.batch-size).")
   Integer batchSize;
 
   @Override

@@ -18,10 +18,25 @@ public interface DivergenceEstimator {
   int probes();
 
   /**
-   * Starts one integration of n rows of the model's dimension: random probes, if any, are drawn
-   * now from {@code seed}, one set per row, and kept until the integration ends.
+   * Starts one integration of {@code rowSeeds.length} rows of the model's dimension: random probes,
+   * if any, are drawn now, row i's from {@code rowSeeds[i]} alone (so a row's estimate does not
+   * depend on the batch it is in), and kept until the integration ends.
    */
-  ScoreDivergence start(ScoreModel model, int n, DataType type, long seed);
+  ScoreDivergence start(ScoreModel model, long[] rowSeeds, DataType type);
+
+  /** Starts one integration of n rows whose probe seeds are split off one {@code seed}. */
+  default ScoreDivergence start(ScoreModel model, int n, DataType type, long seed) {
+    return start(model, rowSeeds(n, seed), type);
+  }
+
+  /** n decorrelated seeds derived from one: the i-th is a pure function of (seed, i). */
+  static long[] rowSeeds(int n, long seed) {
+    long[] seeds = new long[n];
+    for (int i = 0; i < n; i++) {
+      seeds[i] = org.scoresde.time.Seeds.derive(seed, i);
+    }
+    return seeds;
+  }
 
   /** The exact trace from D vector-Jacobian products, batched {@value ExactDivergence#DEFAULT_MAX_ROWS} rows per call. */
   static DivergenceEstimator exact() {

@@ -37,7 +37,7 @@ public final class ExactDivergence implements DivergenceEstimator {
   }
 
   @Override
-  public ScoreDivergence start(ScoreModel model, int n, DataType type, long seed) {
+  public ScoreDivergence start(ScoreModel model, long[] rowSeeds, DataType type) {
     return (rows, x, t) -> evaluate(model, x, t);
   }
 

@@ -59,16 +59,16 @@ public final class HutchinsonDivergence implements DivergenceEstimator {
   }
 
   /**
-   * Draws the probes as a [K n, D] array whose row j n + i is probe j of row i; row i's probes come
-   * from their own stream split off {@code seed}, so they do not depend on n.
+   * Draws the probes as a [K n, D] array whose row j n + i is probe j of row i, drawn from
+   * {@code rowSeeds[i]} alone.
    */
   @Override
-  public ScoreDivergence start(ScoreModel model, int n, DataType type, long seed) {
+  public ScoreDivergence start(ScoreModel model, long[] rowSeeds, DataType type) {
     int d = model.dimension();
+    int n = rowSeeds.length;
     double[] v = new double[k * n * d];
-    SplittableRandom root = new SplittableRandom(seed);
     for (int i = 0; i < n; i++) {
-      SplittableRandom rng = root.split();
+      SplittableRandom rng = new SplittableRandom(rowSeeds[i]);
       for (int j = 0; j < k; j++) {
         int offset = (j * n + i) * d;
         for (int m = 0; m < d; m++) {

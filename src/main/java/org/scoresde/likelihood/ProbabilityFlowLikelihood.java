@@ -106,14 +106,25 @@ public final class ProbabilityFlowLikelihood {
    * @throws org.scoresde.ode.IntegrationFailedException if a row cannot be integrated to T
    */
   public LikelihoodResult logLikelihood(INDArray x0, long seed) {
+    return logLikelihood(x0, DivergenceEstimator.rowSeeds((int) x0.size(0), seed));
+  }
+
+  /**
+   * log p_eta(x0) as {@link #logLikelihood(INDArray, long)}, row i's Hutchinson probes drawn from
+   * {@code rowSeeds[i]}: a row's value then depends on its own seed, not on the rows beside it.
+   */
+  public LikelihoodResult logLikelihood(INDArray x0, long[] rowSeeds) {
     int d = model.dimension();
     if (x0.rank() != 2 || x0.size(1) != d) {
       throw new IllegalArgumentException("x0 must have shape [N, " + d + "], got " + java.util.Arrays.toString(x0.shape()));
     }
     int n = (int) x0.size(0);
+    if (rowSeeds.length != n) {
+      throw new IllegalArgumentException("expected one probe seed per row (" + n + "), got " + rowSeeds.length);
+    }
     Sde sde = model.sde();
     ProbabilityFlow flow = new ProbabilityFlow(model);
-    ScoreDivergence divergence = estimator.start(model, n, x0.dataType(), seed);
+    ScoreDivergence divergence = estimator.start(model, rowSeeds, x0.dataType());
     IndexedBatchOde augmented = (rows, t, y) -> {
       int m = rows.length;
       INDArray x = y.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup();

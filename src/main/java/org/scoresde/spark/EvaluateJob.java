@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.scoresde.cli.UserError;
+import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.evaluate.NllSummary;
@@ -83,13 +84,20 @@ public final class EvaluateJob {
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
       long start = System.nanoTime();
       Broadcast<ModelSource> model = jsc.broadcast(source);
-      LongAccumulator done = jsc.sc().longAccumulator("examples");
+      LongAccumulator done = jsc.sc().longAccumulator("draws");
       DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
-      JavaRDD<LikelihoodPartition.Value> values = input.rows(req.limit())
+      JavaRDD<Tuple2<Example, String>> examples = input.rows(req.limit())
           .withColumn("shard", functions.input_file_name()).javaRDD()
-          .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))))
-          .mapPartitions(new LikelihoodPartition(model, seed, req.batchSize(), req.repeats(), req.trace(), req.probes(),
-              req.rtol(), req.atol(), req.eta(), done, sum));
+          .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))));
+      int drawsPerExample = discrete ? req.repeats() : 1;
+      int partitions = LikelihoodPartition.partitions(total * drawsPerExample, req.batchSize(), jsc.defaultParallelism(),
+          examples.getNumPartitions());
+      if (partitions != examples.getNumPartitions()) {
+        // a shuffle of the examples (bytes per image), not a coalesce: it spreads them evenly over any count
+        examples = examples.repartition(partitions);
+      }
+      JavaRDD<LikelihoodPartition.Value> values = examples.mapPartitions(new LikelihoodPartition(model, seed,
+          req.batchSize(), req.repeats(), req.trace(), req.probes(), req.rtol(), req.atol(), req.eta(), done, sum));
       String unit = discrete ? "bits/dim" : "nats/dim";
       LiveAccumulators live = new LiveAccumulators(List.of(done, sum));
       jsc.sc().addSparkListener(live);
@@ -99,11 +107,12 @@ public final class EvaluateJob {
         return t;
       });
       ticker.scheduleAtFixedRate(() -> {
-        long k = Math.min(total, Math.round(live.value(done)));
-        if (k > 0) {
+        double finished = live.value(done);
+        if (finished > 0) {
+          double k = Math.min(total, finished / drawsPerExample);
           double s = (System.nanoTime() - start) / 1e9;
-          System.err.printf("evaluate: %d/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", k, total,
-              live.value(sum) / k, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
+          System.err.printf("evaluate: %.0f/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", Math.floor(k), total,
+              live.value(sum) / finished, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
         }
       }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
       NllSummary summary;

@@ -32,7 +32,8 @@ record LikelihoodMemory(long networkRowBytes, long solverExampleBytes, int rowsP
 
   /**
    * The estimate for a trace estimator ({@code exact}: D unit vectors an example, at most
-   * {@link ExactDivergence#DEFAULT_MAX_ROWS} rows a call; otherwise {@code probes} rows an example)
+   * {@link ExactDivergence#DEFAULT_MAX_ROWS} rows a call; otherwise {@code probes} network rows for
+   * each row of the batch)
    * and batch size, on the executors {@code conf} describes.
    */
   static LikelihoodMemory estimate(ModelSource source, SparkConf conf, String trace, int probes, int batchSize) {
@@ -50,7 +51,7 @@ record LikelihoodMemory(long networkRowBytes, long solverExampleBytes, int rowsP
         tasksPerExecutor(conf), executorOffHeapBytes(conf));
   }
 
-  /** Bytes one task needs for a batch of {@code batchSize} examples. */
+  /** Bytes one task needs for a batch of {@code batchSize} rows (example draws). */
   long perTaskBytes(int batchSize) {
     return batchSize * (rowsPerExample * networkRowBytes + solverExampleBytes);
   }
@@ -63,7 +64,7 @@ record LikelihoodMemory(long networkRowBytes, long solverExampleBytes, int rowsP
     }
     long fits = executorBytes / tasksPerExecutor / perTaskBytes(1);
     throw new UserError(String.format(Locale.ROOT,
-        "evaluate needs about %s of off-heap memory per task for a batch of %d examples x %d network rows"
+        "evaluate needs about %s of off-heap memory per task for a batch of %d rows (example draws) x %d network rows each"
             + " (%d tasks per executor: %s), but an executor has %s (org.bytedeco.javacpp.maxbytes);"
             + " lower --batch-size to %d or less, or give executors more off-heap memory"
             + " (SCORE_SDE_OFFHEAP with the launcher; -Dorg.bytedeco.javacpp.maxbytes and"

@@ -102,6 +102,12 @@ class DivergenceEstimatorTest {
       // the first n rows of a larger batch see the same probes: row streams are split off the seed
       double[] larger = est.start(SCORE, n + 3, DataType.DOUBLE, 9).evaluate(all, x, t).divergence().toDoubleVector();
       assertArrayEquals(full, larger, 0.0);
+      // with a seed per row, a row's probes come from its seed alone, wherever it sits in the batch
+      long[] seeds = {31, 32, 33, 34, 35, 36};
+      double[] seeded = est.start(SCORE, seeds, DataType.DOUBLE).evaluate(all, x, t).divergence().toDoubleVector();
+      double[] alone = est.start(SCORE, new long[] {35}, DataType.DOUBLE)
+          .evaluate(new int[] {0}, x.getRows(4), times(t.getDouble(4))).divergence().toDoubleVector();
+      assertEquals(seeded[4], alone[0], 1e-12);
     }
   }
 

@@ -124,9 +124,9 @@ class ClusterFaultTest {
     assertEquals(0, evaluate(model, plain));
     System.err.printf("undisturbed evaluate: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     t0 = System.nanoTime();
-    // a task whose heartbeat reports some of its partition's ~24 examples integrated, most still to do
+    // a task whose heartbeat reports some of its partition's ~24 examples integrated (one draw each), most still to do
     ExecutorKiller.Outcome o = killer.run(() -> evaluate(model, hit),
-        t -> t.accumulator("examples") >= 4 && t.accumulator("examples") <= 12, JOB_TIMEOUT);
+        t -> t.accumulator("draws") >= 4 && t.accumulator("draws") <= 12, JOB_TIMEOUT);
     System.err.printf("disturbed evaluate: %.1f s, %s%n", (System.nanoTime() - t0) / 1e9, o);
     assertEquals(0, o.exitCode(), "evaluate failed after executor " + o.victim().executorId() + " was killed");
     assertTrue(o.lostTasks() >= 1, "killing executor " + o.victim().executorId() + " lost no running task: " + o);

@@ -1,0 +1,100 @@
+package org.scoresde.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.cli.Main;
+import org.scoresde.testing.ToyMixture;
+
+/**
+ * evaluate integrates (example, dequantization draw) rows in batches that may split an example's
+ * draws, and plans its partitions from the rows; neither the batch size nor the partitioning may
+ * change any example's value or evaluation count, because every row's noise and probes are seeded
+ * by the example and the draw.
+ */
+class EvaluateBatchingTest {
+  @TempDir static Path dir;
+
+  @AfterAll
+  static void stop() {
+    SparkSessions.create("test", "local[2]").stop();
+  }
+
+  @Test
+  void valuesDoNotDependOnTheBatchSizeOrThePartitioning() throws Exception {
+    Path idx = writeImages(dir.resolve("images-idx3-ubyte"), 10, 2, 2, 4L);
+    String shards = dir.resolve("shards").toString();
+    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", idx.toUri().toString(),
+        "--output", shards, "--shards", "3"));
+    String model = ToyMixture.draw(2, 4, 17, 8, 1L).writeModel(dir.resolve("gmm.json"));
+    // batch 1: one row at a time; 4: an example's three draws split across batches; 64: all in one batch per partition
+    List<List<Object>> reference = null;
+    for (String batch : new String[] {"1", "4", "64"}) {
+      String out = dir.resolve("nll-" + batch).toString();
+      assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", model, "--sde", "vp", "--data", shards,
+          "--out", out, "--trace", "rademacher", "--dequant-repeats", "3", "--rtol", "1e-6", "--atol", "1e-6",
+          "--batch-size", batch));
+      List<List<Object>> values = perExample(out);
+      assertEquals(10, values.size());
+      if (reference == null) {
+        reference = values;
+        continue;
+      }
+      for (int i = 0; i < values.size(); i++) {
+        assertEquals(reference.get(i).get(0), values.get(i).get(0));
+        assertEquals((double) reference.get(i).get(1), (double) values.get(i).get(1), 1e-9,
+            "example " + reference.get(i).get(0) + " at batch size " + batch);
+        assertEquals((double) reference.get(i).get(2), (double) values.get(i).get(2), 0.0,
+            "evaluations of example " + reference.get(i).get(0) + " at batch size " + batch);
+      }
+    }
+  }
+
+  @Test
+  void partitionsFillTheirBatchesAndKeepTheCoresBusy() {
+    // 16 images x 5 draws on 8 shards and 2 cores: two partitions of 40 rows, not eight of 10
+    assertEquals(2, LikelihoodPartition.partitions(80, 64, 2, 8));
+    // 256 images x 5 draws: the 8 input partitions stay
+    assertEquals(8, LikelihoodPartition.partitions(1280, 64, 2, 8));
+    // 64 images x 5 draws: five batches would leave a core idle in the third wave; six of ~53 rows do not
+    assertEquals(6, LikelihoodPartition.partitions(320, 64, 2, 8));
+    // one shard on a 4-core executor: split to keep the cores busy, never into empty partitions
+    assertEquals(4, LikelihoodPartition.partitions(10_000, 64, 4, 1));
+    assertEquals(3, LikelihoodPartition.partitions(3, 64, 4, 1));
+    assertEquals(1, LikelihoodPartition.partitions(0, 64, 4, 8));
+  }
+
+  /** An IDX3 file of n h x w images with pixel values 0..3 (near the mixture's scale under the identity transform). */
+  private static Path writeImages(Path file, int n, int h, int w, long seed) throws IOException {
+    Random r = new Random(seed);
+    try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+      out.writeInt(0x803);
+      out.writeInt(n);
+      out.writeInt(h);
+      out.writeInt(w);
+      for (int i = 0; i < n * h * w; i++) {
+        out.writeByte(r.nextInt(4));
+      }
+    }
+    return file;
+  }
+
+  private static List<List<Object>> perExample(String out) {
+    return SparkSessions.create("test", "local[2]").read().parquet(out + "/per_example").orderBy("index").collectAsList()
+        .stream().map(EvaluateBatchingTest::fields).toList();
+  }
+
+  private static List<Object> fields(Row r) {
+    return List.of(r.getLong(r.fieldIndex("index")), r.getDouble(r.fieldIndex("value")), r.getDouble(r.fieldIndex("nfe")));
+  }
+}
