@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -92,7 +93,7 @@ public final class EncodeJob {
       long start = System.nanoTime();
       Broadcast<ModelSource> model = jsc.broadcast(source);
       int batchSize = req.batchSize();
-      List<Encoded> encoded = new ArrayList<>(input.rows(req.limit()).javaRDD().mapPartitions(rows -> {
+      JavaRDD<Encoded> encodedRdd = input.rows(req.limit()).javaRDD().mapPartitions(rows -> {
             List<Example> examples = new ArrayList<>();
             rows.forEachRemaining(r -> examples.add(ShardSchema.toExample(r)));
             List<Encoded> res = new ArrayList<>();
@@ -105,9 +106,18 @@ public final class EncodeJob {
               for (int from = 0; from < examples.size(); from += batchSize) {
                 res.addAll(roundTrip(enc, examples.subList(from, Math.min(examples.size(), from + batchSize)), s, d));
               }
+            } catch (OutOfMemoryError e) {
+              throw new TaskOutOfMemoryException("out of memory encoding a batch of " + batchSize + " examples", e);
             }
             return res.iterator();
-          }).collect());
+          });
+      List<Encoded> encoded;
+      try {
+        encoded = new ArrayList<>(encodedRdd.collect());
+      } catch (RuntimeException e) {
+        throw TaskOutOfMemoryException.explain(e, "encode", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
+            .orElseThrow(() -> e);
+      }
       encoded.sort(Comparator.comparingLong(Encoded::index));
       if (encoded.isEmpty()) {
         throw new UserError("no examples to encode in " + req.data());

@@ -130,12 +130,9 @@ public final class EvaluateJob {
         summary = spark.read().parquet(perExample).select("value", "nfe", "shard").javaRDD()
             .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2)), NllSummary::merge);
       } catch (Exception e) {
-        Optional<String> memory = TaskOutOfMemoryException.in(e);
+        Optional<UserError> memory = TaskOutOfMemoryException.explain(e, "evaluate", "--batch-size (now " + req.batchSize() + ")");
         if (memory.isPresent()) {
-          throw new UserError("evaluate ran out of memory in a task (" + memory.get() + "); lower --batch-size (now "
-              + req.batchSize() + ") or give each task more memory (SCORE_SDE_HEAP and SCORE_SDE_OFFHEAP with the"
-              + " launcher; spark.executor.memory, spark.executor.memoryOverhead and -Dorg.bytedeco.javacpp.maxbytes"
-              + " on a cluster)");
+          throw memory.get();
         }
         throw e;
       } finally {

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -109,23 +110,45 @@ public final class SampleJob {
       DataType type = type(source);
       DataTransform transform = source.transform();
       Broadcast<ClassifierFeatures> features = classifier == null ? null : jsc.broadcast(classifier);
-      List<Part> results = jsc.parallelize(ids, parts).map(p -> {
+      int batchSize = req.batchSize();
+      JavaRDD<Part> partRdd = jsc.parallelize(ids, parts).map(p -> {
         int count = n / parts + (p < n % parts ? 1 : 0);
         if (count == 0) {
           return new Part(new float[0][], 0, List.of(), List.of(), null);
         }
         ScoreModel m = model.value().open();
-        long s = Seeds.seed(runSeed, 0, p);
-        INDArray xT = m.sde().samplePrior(count, m.dimension(), s, type);
-        SampleResult r;
-        try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-          r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 ? Math.min(RECORDED, count) : 0);
+        List<float[]> x = new ArrayList<>(count);
+        long nfe = 0;
+        List<float[][]> trajectory = List.of();
+        List<float[][]> denoised = List.of();
+        // chunks of at most batch-size rows bound a task's memory however many samples it draws
+        for (int chunk = 0, from = 0; from < count; chunk++, from += batchSize) {
+          int rows = Math.min(batchSize, count - from);
+          long s = Seeds.seed(runSeed, chunk, p);
+          INDArray xT = m.sde().samplePrior(rows, m.dimension(), s, type);
+          SampleResult r;
+          try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 && chunk == 0 ? Math.min(RECORDED, rows) : 0);
+          } catch (OutOfMemoryError e) {
+            throw new TaskOutOfMemoryException("out of memory sampling a batch of " + rows + " rows", e);
+          }
+          x.addAll(List.of(rows(r.samples())));
+          nfe = Math.max(nfe, r.nfe());
+          if (chunk == 0) {
+            trajectory = r.trajectory().stream().map(SampleJob::rows).toList();
+            denoised = r.denoised().stream().map(SampleJob::rows).toList();
+          }
         }
-        float[][] x = rows(r.samples());
-        return new Part(x, r.nfe(), r.trajectory().stream().map(SampleJob::rows).toList(),
-            r.denoised().stream().map(SampleJob::rows).toList(),
-            features == null ? null : features.value().ofSamples(x, transform));
-      }).collect();
+        float[][] all = x.toArray(float[][]::new);
+        return new Part(all, nfe, trajectory, denoised, features == null ? null : features.value().ofSamples(all, transform));
+      });
+      List<Part> results;
+      try {
+        results = partRdd.collect();
+      } catch (RuntimeException e) {
+        throw TaskOutOfMemoryException.explain(e, "sample", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
+            .orElseThrow(() -> e);
+      }
       List<float[]> samples = new ArrayList<>();
       long nfe = 0;
       for (Part p : results) {

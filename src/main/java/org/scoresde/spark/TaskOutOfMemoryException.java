@@ -1,6 +1,7 @@
 package org.scoresde.spark;
 
 import java.util.Optional;
+import org.scoresde.cli.UserError;
 
 /**
  * A task that ran out of memory, thrown in place of the OutOfMemoryError so that Spark fails the task
@@ -37,5 +38,15 @@ final class TaskOutOfMemoryException extends RuntimeException {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The one-line error for a job that {@code failure} ended, when a task ran out of memory: what the
+   * task was doing, the setting to lower ({@code lower}) and how to give tasks more memory.
+   */
+  static Optional<UserError> explain(Throwable failure, String job, String lower) {
+    return in(failure).map(what -> new UserError(job + " ran out of memory in a task (" + what + "); lower " + lower
+        + " or give each task more memory (SCORE_SDE_HEAP and SCORE_SDE_OFFHEAP with the launcher;"
+        + " spark.executor.memory, spark.executor.memoryOverhead and -Dorg.bytedeco.javacpp.maxbytes on a cluster)"));
   }
 }

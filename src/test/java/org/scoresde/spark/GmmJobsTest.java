@@ -102,6 +102,8 @@ class GmmJobsTest {
           "--n", "600", "--out", out.toString()), sampler);
       List<String> lines = Files.readAllLines(out.resolve("samples.csv"));
       assertEquals(601, lines.size(), sampler);
+      // each partition draws its 150 samples in batches of sample.batch-size (64), each batch from its own seed
+      assertEquals(600, new java.util.HashSet<>(lines.subList(1, lines.size())).size(), sampler + ": repeated samples");
       double[] m = new double[2];
       for (String l : lines.subList(1, lines.size())) {
         String[] f = l.split(",");
