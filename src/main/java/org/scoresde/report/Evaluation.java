@@ -12,11 +12,15 @@ import org.scoresde.cli.UserError;
  * mean number of score evaluations, and how the probability-flow ODE was solved.
  */
 public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, double ciLo, double ciHi, long n,
-    double nfeMean, Map<String, Double> perShard, String solver, double rtol, double atol, String traceEstimator,
-    long dequantRepeats, double seconds, String unit) {
+    double nfeMean, Map<String, Double> perShard, Map<Integer, LabelValue> perLabel, String solver, double rtol,
+    double atol, String traceEstimator, long dequantRepeats, double seconds, String unit) {
+
+  /** One class label's mean value, its 95% interval and its number of examples. */
+  public record LabelValue(double mean, double ciLo, double ciHi, long n) {}
 
   public Evaluation {
     perShard = Map.copyOf(perShard);
+    perLabel = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(perLabel));
   }
 
   /** Parses nll.json's text; {@code source} names it in error messages. */
@@ -45,6 +49,25 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
         shards.put(e.getKey(), Json.number(ps, e.getKey(), source + " per_shard"));
       }
     }
+    Map<Integer, LabelValue> labels = new LinkedHashMap<>();
+    JsonNode pl = o.get("per_label");
+    if (pl != null && pl.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = pl.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String where = source + " per_label " + e.getKey();
+        int label;
+        try {
+          label = Integer.parseInt(e.getKey());
+        } catch (NumberFormatException x) {
+          throw new UserError(where + ": a label must be an integer");
+        }
+        JsonNode l = Json.object(e.getValue(), where);
+        JsonNode lci = l.get("ci95");
+        double[] interval = lci != null && lci.isArray() && lci.size() == 2
+            ? new double[] {lci.get(0).asDouble(Double.NaN), lci.get(1).asDouble(Double.NaN)} : new double[] {Double.NaN, Double.NaN};
+        labels.put(label, new LabelValue(Json.number(l, "mean", where), interval[0], interval[1], Json.integer(l, "n", -1, where)));
+      }
+    }
     String unit = Json.text(o, "unit");
     boolean bits = unit == null ? !Double.isNaN(bpd) : unit.startsWith("bits");
     if (bits && Double.isNaN(bpd)) {
@@ -54,7 +77,7 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
     }
     unit = bits ? "bits/dim" : "nats/dim";
     return new Evaluation(bpd, npd, Json.number(o, "stderr", source), lo, hi, Json.integer(o, "n", -1, source),
-        Json.number(o, "nfe_mean", source), shards, Json.text(o, "solver"), Json.number(o, "rtol", source),
+        Json.number(o, "nfe_mean", source), shards, labels, Json.text(o, "solver"), Json.number(o, "rtol", source),
         Json.number(o, "atol", source), Json.text(o, "trace_estimator"), Json.integer(o, "dequant_repeats", -1, source),
         Json.number(o, "seconds", source), unit);
   }

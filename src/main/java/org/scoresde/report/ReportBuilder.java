@@ -205,6 +205,14 @@ public final class ReportBuilder {
     } else {
       blocks.add(new Block.Text("No per-example values (`eval/per_example/`), so no histogram."));
     }
+    run.evaluation().filter(e -> !e.perLabel().isEmpty()).ifPresent(e -> {
+      blocks.add(new Block.Subheading("By label"));
+      List<List<String>> labelRows = new ArrayList<>();
+      e.perLabel().forEach((label, v) -> labelRows.add(List.of(String.valueOf(label), Numbers.fixed(v.mean(), 4)
+          + (Double.isFinite(v.ciLo()) ? " [" + Numbers.fixed(v.ciLo(), 4) + ", " + Numbers.fixed(v.ciHi(), 4) + "]" : ""),
+          Numbers.count(v.n()))));
+      blocks.add(new Block.Table(List.of("label", e.unit() + " [95% interval]", "examples"), labelRows, List.of(1, 2)));
+    });
     run.evaluation().filter(e -> !e.perShard().isEmpty()).ifPresent(e -> {
       blocks.add(new Block.Subheading("By shard"));
       List<List<String>> shardRows = new ArrayList<>();

@@ -34,7 +34,7 @@ import scala.Tuple2;
  * The evaluate job: the probability-flow negative log-likelihood of every example of a shard
  * directory, integrated in batches inside each partition; only per-partition summaries reach the
  * driver, so memory stays flat as the data grows. Writes OUT/nll.json and OUT/per_example/
- * (Parquet: index, shard, value, nfe), then OUT/_SUCCESS.
+ * (Parquet: index, shard, label, value, nfe), then OUT/_SUCCESS.
  */
 public final class EvaluateJob {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
@@ -120,15 +120,17 @@ public final class EvaluateJob {
         StructType schema = DataTypes.createStructType(List.of(
             DataTypes.createStructField("index", DataTypes.LongType, false),
             DataTypes.createStructField("shard", DataTypes.StringType, false),
+            DataTypes.createStructField("label", DataTypes.IntegerType, false),
             DataTypes.createStructField("value", DataTypes.DoubleType, false),
             DataTypes.createStructField("nfe", DataTypes.DoubleType, false)));
         String perExample = new Path(out.temporary(), "per_example").toString();
-        spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.value(), v.nfe())), schema)
+        spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.label(), v.value(), v.nfe())), schema)
             .write().parquet(perExample);
         // The summary reads the written values back: the likelihoods are computed once, and no
         // per-example state is held in memory, however large the data.
-        summary = spark.read().parquet(perExample).select("value", "nfe", "shard").javaRDD()
-            .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2)), NllSummary::merge);
+        summary = spark.read().parquet(perExample).select("value", "nfe", "shard", "label").javaRDD()
+            .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2), r.getInt(3)),
+                NllSummary::merge);
       } catch (Exception e) {
         Optional<UserError> memory = TaskOutOfMemoryException.explain(e, "evaluate", "--batch-size (now " + req.batchSize() + ")");
         if (memory.isPresent()) {
@@ -159,6 +161,16 @@ public final class EvaluateJob {
       nll.put("nfe_mean", summary.nfeMean());
       ObjectNode perShard = nll.putObject("per_shard");
       summary.perShardMeans().forEach(perShard::put);
+      if (!summary.perLabel().isEmpty()) {
+        ObjectNode perLabel = nll.putObject("per_label");
+        summary.perLabel().forEach((label, moments) -> {
+          ObjectNode l = perLabel.putObject(String.valueOf(label));
+          l.put("mean", moments.mean());
+          l.put("stderr", moments.stderr());
+          l.putArray("ci95").add(moments.ci95()[0]).add(moments.ci95()[1]);
+          l.put("n", moments.count());
+        });
+      }
       nll.put("solver", "dopri5");
       nll.put("rtol", req.rtol());
       nll.put("atol", req.atol());

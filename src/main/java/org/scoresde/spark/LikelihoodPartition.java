@@ -32,7 +32,7 @@ import scala.Tuple2;
  * an example's draws share a batch when they fit (a partition of few examples still fills its
  * batches; the network costs ~10x more per row at 2 rows than at 64). A row's dequantization noise
  * and Hutchinson probes are seeded by run seed, example index and draw, so a result does not depend
- * on the partitioning or the batch size. The output is one (example, shard, value, nfe) per
+ * on the partitioning or the batch size. The output is one (example, shard, label, value, nfe) per
  * example, value being the mean over its draws of bits/dim (8-bit data) or nats/dim (continuous
  * data); the accumulators count finished draws and sum their values, for progress.
  */
@@ -50,8 +50,8 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
   private final LongAccumulator draws;
   private final DoubleAccumulator sum;
 
-  /** One example's result. */
-  record Value(long index, String shard, double value, double nfe) implements java.io.Serializable {}
+  /** One example's result, with its class label ({@link Example#UNLABELLED} when it has none). */
+  record Value(long index, String shard, int label, double value, double nfe) implements java.io.Serializable {}
 
   LikelihoodPartition(Broadcast<ModelSource> model, long seed, int batchSize, int repeats, String trace, int probes,
       double rtol, double atol, double eta, LongAccumulator draws, DoubleAccumulator sum) {
@@ -171,7 +171,7 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
         }
         while (!pending.isEmpty() && pending.peekFirst().finished == pending.peekFirst().draws) {
           Pending p = pending.poll();
-          ready.add(new Value(p.example.index(), p.shard, p.value, p.nfe));
+          ready.add(new Value(p.example.index(), p.shard, p.example.label(), p.value, p.nfe));
         }
       }
     };

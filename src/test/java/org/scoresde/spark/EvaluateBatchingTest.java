@@ -1,7 +1,10 @@
 package org.scoresde.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +23,7 @@ import org.scoresde.testing.ToyMixture;
  * evaluate integrates (example, dequantization draw) rows in batches that may split an example's
  * draws, and plans its partitions from the rows; neither the batch size nor the partitioning may
  * change any example's value or evaluation count, because every row's noise and probes are seeded
- * by the example and the draw.
+ * by the example and the draw. nll.json summarizes the values per class label too.
  */
 class EvaluateBatchingTest {
   @TempDir static Path dir;
@@ -33,9 +36,10 @@ class EvaluateBatchingTest {
   @Test
   void valuesDoNotDependOnTheBatchSizeOrThePartitioning() throws Exception {
     Path idx = writeImages(dir.resolve("images-idx3-ubyte"), 10, 2, 2, 4L);
+    Path labels = writeLabels(dir.resolve("labels-idx1-ubyte"), 10, 3);
     String shards = dir.resolve("shards").toString();
     assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", idx.toUri().toString(),
-        "--output", shards, "--shards", "3"));
+        "--labels", labels.toUri().toString(), "--output", shards, "--shards", "3"));
     String model = ToyMixture.draw(2, 4, 17, 8, 1L).writeModel(dir.resolve("gmm.json"));
     // batch 1: one row at a time; 4: an example's three draws split across batches; 64: all in one batch per partition
     List<List<Object>> reference = null;
@@ -48,6 +52,7 @@ class EvaluateBatchingTest {
       assertEquals(10, values.size());
       if (reference == null) {
         reference = values;
+        assertPerLabelSummaries(out, values);
         continue;
       }
       for (int i = 0; i < values.size(); i++) {
@@ -74,6 +79,41 @@ class EvaluateBatchingTest {
     assertEquals(1, LikelihoodPartition.partitions(0, 64, 4, 8));
   }
 
+  /** nll.json's per_label block: for each label, the mean and count of the per-example values carrying it. */
+  private static void assertPerLabelSummaries(String out, List<List<Object>> values) throws IOException {
+    JsonNode perLabel = new ObjectMapper().readTree(Files.readString(Path.of(out, "nll.json"))).get("per_label");
+    long total = 0;
+    for (int label = 0; label < 3; label++) {
+      double sum = 0;
+      int n = 0;
+      for (List<Object> v : values) {
+        if ((int) v.get(3) == label) {
+          sum += (double) v.get(1);
+          n++;
+        }
+      }
+      JsonNode l = perLabel.get(String.valueOf(label));
+      assertEquals(n, l.get("n").asLong(), "examples of label " + label);
+      assertEquals(sum / n, l.get("mean").asDouble(), 1e-9, "mean of label " + label);
+      assertTrue(l.get("ci95").get(0).asDouble() < l.get("mean").asDouble() || n < 2);
+      total += n;
+    }
+    assertEquals(10, total);
+    assertEquals(3, perLabel.size());
+  }
+
+  /** An IDX1 label file of n labels i mod classes. */
+  private static Path writeLabels(Path file, int n, int classes) throws IOException {
+    try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+      out.writeInt(0x801);
+      out.writeInt(n);
+      for (int i = 0; i < n; i++) {
+        out.writeByte(i % classes);
+      }
+    }
+    return file;
+  }
+
   /** An IDX3 file of n h x w images with pixel values 0..3 (near the mixture's scale under the identity transform). */
   private static Path writeImages(Path file, int n, int h, int w, long seed) throws IOException {
     Random r = new Random(seed);
@@ -95,6 +135,7 @@ class EvaluateBatchingTest {
   }
 
   private static List<Object> fields(Row r) {
-    return List.of(r.getLong(r.fieldIndex("index")), r.getDouble(r.fieldIndex("value")), r.getDouble(r.fieldIndex("nfe")));
+    return List.of(r.getLong(r.fieldIndex("index")), r.getDouble(r.fieldIndex("value")), r.getDouble(r.fieldIndex("nfe")),
+        r.getInt(r.fieldIndex("label")));
   }
 }
