@@ -73,14 +73,8 @@ done
 
 # results.tsv: one line per model; paired.tsv: each model minus the alpha-0 fine-tune, image by image
 python3 - "$out" $runs <<'PY'
-import json, math, sys
+import json, sys
 out, runs = sys.argv[1], sys.argv[2:]
-def per_example(run):
-    vals = {}
-    for line in open("%s/%s/eval/per_example.tsv" % (out, run)):
-        i, v, _ = line.split("\t")
-        vals[int(i)] = float(v)
-    return vals
 with open(out + "/results.tsv", "w") as f:
     f.write("run\trounds\ttrain_seconds\tlast_loss\tlast_fp_penalty\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\teval_seconds\n")
     for run in runs:
@@ -89,21 +83,10 @@ with open(out + "/results.tsv", "w") as f:
         f.write("\t".join(str(v) for v in [run, len(lines), round(lines[-1]["seconds"], 1), lines[-1]["loss"],
                 lines[-1].get("fp_penalty", ""), nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"],
                 round(nll["nfe_mean"], 1), round(nll["seconds"], 1)]) + "\n")
-control = "ft-alpha0" if "ft-alpha0" in runs else None
-with open(out + "/paired.tsv", "w") as f:
-    f.write("run\tminus\tn\tmean_difference_bits_per_dim\tci95_lo\tci95_hi\tstd\n")
-    if control:
-        c = per_example(control)
-        for run in runs:
-            if run == control:
-                continue
-            r = per_example(run)
-            keys = sorted(set(c) & set(r))
-            d = [r[k] - c[k] for k in keys]
-            n = len(d)
-            m = sum(d) / n
-            sd = math.sqrt(sum((x - m) ** 2 for x in d) / (n - 1)) if n > 1 else float("nan")
-            half = 1.96 * sd / math.sqrt(n)
-            f.write("\t".join(str(v) for v in [run, control, n, m, m - half, m + half, sd]) + "\n")
 PY
+pairs=()
+for run in $runs; do
+  if [ "$run" != ft-alpha0 ] && [[ " $runs " == *" ft-alpha0 "* ]]; then pairs+=("$run:ft-alpha0"); fi
+done
+python3 "$here/jobs/paired_nll.py" "$out" "${pairs[@]}"
 cat "$out/results.tsv" "$out/paired.tsv"

@@ -67,14 +67,8 @@ for recipe in $recipes; do
 done
 
 python3 - "$out" $recipes <<'PY'
-import json, math, os, sys
+import json, sys
 out, recipes = sys.argv[1], sys.argv[2:]
-def per_example(run):
-    vals = {}
-    for line in open("%s/%s/eval/per_example.tsv" % (out, run)):
-        i, v, _ = line.split("\t")
-        vals[int(i)] = float(v)
-    return vals
 with open(out + "/results.tsv", "w") as f:
     f.write("recipe\trounds\texamples_seen\ttrain_seconds\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\teval_seconds\tfrechet_distance\n")
     for run in recipes:
@@ -84,21 +78,13 @@ with open(out + "/results.tsv", "w") as f:
         f.write("\t".join(str(v) for v in [run, len(lines), lines[-1].get("examples", ""), round(lines[-1]["seconds"], 1),
                 nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"], round(nll["nfe_mean"], 1),
                 round(nll["seconds"], 1), fd]) + "\n")
-with open(out + "/paired.tsv", "w") as f:
-    f.write("recipe\tminus\tn\tmean_difference_bits_per_dim\tci95_lo\tci95_hi\tstd\n")
-    for run in recipes:
-        control = "vp-sigma2-uniform" + ("-s2" if run.endswith("-s2") else "")
-        if run.startswith("subvp"):
-            control = "subvp-sigma2-uniform"
-        if run == control or control not in recipes:
-            continue
-        c, r = per_example(control), per_example(run)
-        keys = sorted(set(c) & set(r))
-        d = [r[k] - c[k] for k in keys]
-        n = len(d)
-        m = sum(d) / n
-        sd = math.sqrt(sum((x - m) ** 2 for x in d) / (n - 1)) if n > 1 else float("nan")
-        half = 1.96 * sd / math.sqrt(n)
-        f.write("\t".join(str(v) for v in [run, control, n, m, m - half, m + half, sd]) + "\n")
 PY
+# each recipe against sigma^2 weighting with uniform times, same SDE and seed
+pairs=()
+for recipe in $recipes; do
+  control=vp-sigma2-uniform
+  case "$recipe" in subvp-*) control=subvp-sigma2-uniform ;; *-s2) control=vp-sigma2-uniform-s2 ;; esac
+  if [ "$recipe" != "$control" ] && [[ " $recipes " == *" $control "* ]]; then pairs+=("$recipe:$control"); fi
+done
+python3 "$here/jobs/paired_nll.py" "$out" "${pairs[@]}"
 cat "$out/results.tsv" "$out/paired.tsv"
