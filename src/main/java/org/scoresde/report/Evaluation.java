@@ -31,16 +31,7 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
     if (Double.isNaN(bpd) && Double.isNaN(npd)) {
       throw new UserError(source + " has neither 'bits_per_dim' nor 'nats_per_dim'; is it the nll.json that evaluate wrote?");
     }
-    double lo = Double.NaN;
-    double hi = Double.NaN;
-    JsonNode ci = o.get("ci95");
-    if (ci != null && !ci.isNull()) {
-      if (!ci.isArray() || ci.size() != 2) {
-        throw new UserError(source + ": 'ci95' must be [lo, hi], found " + ci);
-      }
-      lo = ci.get(0).asDouble(Double.NaN);
-      hi = ci.get(1).asDouble(Double.NaN);
-    }
+    double[] ci = interval(o, source);
     Map<String, Double> shards = new LinkedHashMap<>();
     JsonNode ps = o.get("per_shard");
     if (ps != null && ps.isObject()) {
@@ -62,9 +53,7 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
           throw new UserError(where + ": a label must be an integer");
         }
         JsonNode l = Json.object(e.getValue(), where);
-        JsonNode lci = l.get("ci95");
-        double[] interval = lci != null && lci.isArray() && lci.size() == 2
-            ? new double[] {lci.get(0).asDouble(Double.NaN), lci.get(1).asDouble(Double.NaN)} : new double[] {Double.NaN, Double.NaN};
+        double[] interval = interval(l, where);
         labels.put(label, new LabelValue(Json.number(l, "mean", where), interval[0], interval[1], Json.integer(l, "n", -1, where)));
       }
     }
@@ -76,10 +65,22 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
       bits = true;
     }
     unit = bits ? "bits/dim" : "nats/dim";
-    return new Evaluation(bpd, npd, Json.number(o, "stderr", source), lo, hi, Json.integer(o, "n", -1, source),
+    return new Evaluation(bpd, npd, Json.number(o, "stderr", source), ci[0], ci[1], Json.integer(o, "n", -1, source),
         Json.number(o, "nfe_mean", source), shards, labels, Json.text(o, "solver"), Json.number(o, "rtol", source),
         Json.number(o, "atol", source), Json.text(o, "trace_estimator"), Json.integer(o, "dequant_repeats", -1, source),
         Json.number(o, "seconds", source), unit);
+  }
+
+  /** The object's 'ci95' as {lo, hi}, NaN when absent; anything but a pair is refused. */
+  private static double[] interval(JsonNode o, String source) {
+    JsonNode ci = o.get("ci95");
+    if (ci == null || ci.isNull()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    if (!ci.isArray() || ci.size() != 2) {
+      throw new UserError(source + ": 'ci95' must be [lo, hi], found " + ci);
+    }
+    return new double[] {ci.get(0).asDouble(Double.NaN), ci.get(1).asDouble(Double.NaN)};
   }
 
   /** The headline value in {@link #unit()}: bits/dim when reported, else nats/dim. */

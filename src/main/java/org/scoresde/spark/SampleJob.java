@@ -123,14 +123,14 @@ public final class SampleJob {
         List<float[][]> denoised = List.of();
         // chunks of at most batch-size rows bound a task's memory however many samples it draws
         for (int chunk = 0, from = 0; from < count; chunk++, from += batchSize) {
-          int rows = Math.min(batchSize, count - from);
+          int size = Math.min(batchSize, count - from);
           long s = Seeds.seed(runSeed, chunk, p);
-          INDArray xT = m.sde().samplePrior(rows, m.dimension(), s, type);
+          INDArray xT = m.sde().samplePrior(size, m.dimension(), s, type);
           SampleResult r;
           try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 && chunk == 0 ? Math.min(RECORDED, rows) : 0);
+            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 && chunk == 0 ? Math.min(RECORDED, size) : 0);
           } catch (OutOfMemoryError e) {
-            throw new TaskOutOfMemoryException("out of memory sampling a batch of " + rows + " rows", e);
+            throw new TaskOutOfMemoryException("out of memory sampling a batch of " + size + " rows", e);
           }
           x.addAll(List.of(rows(r.samples())));
           nfe = Math.max(nfe, r.nfe());
