@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.scoresde.nn.ChecksumFile;
@@ -55,6 +56,11 @@ public final class ClassifierCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (epochs < 1 || batchSize < 1) {
       throw new UserError("--epochs and --batch-size must be at least 1");
+    }
+    for (String input : List.of(trainImages, trainLabels, testImages, testLabels)) {
+      if (!input.contains(":") && Files.exists(out) && Files.isSameFile(out, Path.of(input))) {
+        throw new UserError("--out " + out + " is the input " + input + ": choose another file");
+      }
     }
     if (Files.exists(out) && !overwrite) {
       throw new UserError(out + " exists; pass --overwrite to replace it");

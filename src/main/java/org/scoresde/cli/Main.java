@@ -1,6 +1,7 @@
 package org.scoresde.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.scoresde.nn.OneDnn;
 import picocli.CommandLine;
@@ -37,6 +38,15 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Also print on the console what goes to the log file only: harmless warnings, failed tasks' reports,"
+          + " stack traces.")
+  void verbose(boolean on) {
+    if (on) {
+      ConsoleLogging.verbose();
+    }
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND (see --help)");
@@ -57,7 +67,12 @@ public final class Main implements Runnable {
       err.flush();
       return 2;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // an Error (Hadoop's FSError on a full disk, OutOfMemoryError) passes picocli's handler by
+      return report(e, cl.getErr());
+    }
   }
 
   private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -68,16 +83,25 @@ public final class Main implements Runnable {
       err.flush();
       return 2;
     }
+    return report(ex, err);
+  }
+
+  /** One error line for a failure that is not the user's input, its stack trace in the log file. */
+  private static int report(Throwable ex, PrintWriter err) {
     String log = System.getProperty(LOG_PROPERTY);
-    if (log == null) {
-      err.println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-      ex.printStackTrace(err);
+    Optional<KnownFailures.Told> told = KnownFailures.tell(ex);
+    String line = told.map(KnownFailures.Told::message).orElse(ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()));
+    if (log == null || ConsoleLogging.isVerbose()) {
+      err.println("error: " + line);
+      if (told.isEmpty() || ConsoleLogging.isVerbose()) {
+        ex.printStackTrace(err);
+      }
     } else {
       LogManager.getLogger(Main.class).error("the command failed", ex);
-      err.println("error: " + ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()) + " (stack trace in " + log + ")");
+      err.println("error: " + line + " (stack trace in " + log + ")");
     }
     err.flush();
-    return 1;
+    return told.map(t -> t.badInput() ? 2 : 1).orElse(1);
   }
 
   private static String firstLine(String message) {

@@ -58,11 +58,14 @@ public final class Settings {
         throw new UserError("cannot parse --set " + kv + ": " + e.getMessage());
       }
     }
+    Config resolved;
     try {
-      return new Settings(c.resolve());
+      resolved = c.resolve();
     } catch (ConfigException e) {
       throw new UserError("configuration error: " + e.getMessage());
     }
+    SettingRanges.check(resolved);
+    return new Settings(resolved);
   }
 
   private static String quoteIfNeeded(String value) {

@@ -75,12 +75,10 @@ public final class ShardCommand implements Callable<Integer> {
     if (labels != null && fmt != ShardFormat.IDX) {
       throw new UserError("--labels applies to --format idx only (cifar10 records and image sub-folders carry their labels)");
     }
-    if (shards != null && shards < 1) {
-      throw new UserError("--shards must be at least 1, got " + shards);
-    }
     int n = shards != null ? shards : settings.getInt("shard.shards");
     if (n < 0) {
-      throw new UserError("shard.shards must be 0 (chosen from the cluster and the data) or positive, got " + n);
+      throw new UserError((shards != null ? "--shards" : "shard.shards") + " must be 0 (chosen from the cluster and the data size)"
+          + " or positive, got " + n);
     }
     long splitBytes = settings.getLong("shard.split-bytes");
     long target = settings.getLong("shard.target-shard-bytes");

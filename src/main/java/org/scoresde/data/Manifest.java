@@ -51,8 +51,15 @@ public record Manifest(
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  /** One shard: its file name inside the dataset directory and its row count. */
-  public record ShardFile(@JsonProperty("file") String file, @JsonProperty("rows") long rows) {}
+  /**
+   * One shard: its file name inside the dataset directory, its row count and its size in bytes
+   * (null in manifests written before sizes were recorded), by which readers detect a truncated file.
+   */
+  public record ShardFile(@JsonProperty("file") String file, @JsonProperty("rows") long rows, @JsonProperty("bytes") Long bytes) {
+    public ShardFile(String file, long rows) {
+      this(file, rows, null);
+    }
+  }
 
   public Manifest {
     shardFiles = shardFiles == null ? null : List.copyOf(shardFiles);

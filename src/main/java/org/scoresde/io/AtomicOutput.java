@@ -2,6 +2,7 @@ package org.scoresde.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -10,7 +11,8 @@ import org.scoresde.cli.UserError;
 /**
  * An output directory on any Hadoop filesystem that appears only when complete: the job writes into
  * a hidden temporary sibling, then {@link #commit()} writes {@code _SUCCESS} and renames it into
- * place. Refuses an existing target unless overwriting; {@link #abort()} removes the temporary.
+ * place. Refuses a target that overlaps an input, and an existing one unless overwriting a directory
+ * this project wrote ({@link OutputGuard}); {@link #abort()} removes the temporary.
  */
 public final class AtomicOutput implements AutoCloseable {
   public static final String SUCCESS = "_SUCCESS";
@@ -28,16 +30,21 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Prepares to write {@code dir}: checks that it does not exist (or that overwriting is allowed)
-   * and that its parent is writable, and creates the temporary directory.
+   * Prepares {@code command} to write {@code dir}: checks that it is apart from {@code inputs}, that
+   * it does not exist (or that overwriting is allowed and it is this project's) and that its parent
+   * is writable, and creates the marked temporary directory.
    */
-  public static AtomicOutput begin(String dir, boolean overwrite, Configuration conf) {
+  public static AtomicOutput begin(String dir, boolean overwrite, Configuration conf, String command, List<InputPath> inputs) {
     Path target = new Path(dir);
     try {
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
-      if (fs.exists(target) && !overwrite) {
-        throw new UserError("output " + dir + " already exists; choose another path or pass --overwrite");
+      OutputGuard.refuseOverlap(target, dir, inputs, conf);
+      if (fs.exists(target)) {
+        if (!overwrite) {
+          throw new UserError("output " + dir + " already exists; choose another path or pass --overwrite");
+        }
+        OutputGuard.requireReplaceable(fs, target, dir);
       }
       Path parent = target.getParent();
       Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + Long.toHexString(System.nanoTime()));
@@ -45,6 +52,7 @@ public final class AtomicOutput implements AutoCloseable {
         if (!fs.mkdirs(tmp)) {
           throw new UserError("cannot create output under " + parent + ": mkdirs failed");
         }
+        OutputGuard.mark(fs, tmp, command);
       } catch (IOException e) {
         throw new UserError("cannot write output under " + parent + ": " + e.getMessage());
       }
@@ -75,6 +83,7 @@ public final class AtomicOutput implements AutoCloseable {
         if (!overwrite) {
           throw new UserError("output " + target + " appeared while the job ran; not overwriting it");
         }
+        OutputGuard.requireReplaceable(fs, target, target.toString());
         fs.delete(target, true);
       }
       if (!fs.rename(temporary, target)) {

@@ -3,6 +3,7 @@ package org.scoresde.score;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -375,6 +376,18 @@ public final class GaussianMixture implements java.io.Serializable {
     return Math.sqrt(s);
   }
 
+  /** A JSON parse problem in one line, without the parser's echo of the whole input. */
+  private static String jsonProblem(IOException e) {
+    if (!(e instanceof JsonProcessingException p)) {
+      return String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    }
+    String m = String.valueOf(p.getOriginalMessage());
+    int echo = m.indexOf(" (start marker at");
+    m = (echo > 0 ? m.substring(0, echo) : m).replaceAll("\\s+", " ");
+    var at = p.getLocation();
+    return at == null ? m : m + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+  }
+
   /**
    * Reads {"weights":[..], "means":[[..]..], "covariances":[[[..]..]..]}; other fields are ignored.
    *
@@ -388,7 +401,7 @@ public final class GaussianMixture implements java.io.Serializable {
         throw new IllegalArgumentException("Gaussian mixture JSON has content after the object");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("Gaussian mixture JSON is malformed: " + e.getMessage(), e);
+      throw new IllegalArgumentException("Gaussian mixture JSON is malformed: " + jsonProblem(e), e);
     }
     if (!(root instanceof Map<?, ?> fields)) {
       throw new IllegalArgumentException("Gaussian mixture JSON must be an object with weights, means, covariances");

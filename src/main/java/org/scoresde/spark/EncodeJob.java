@@ -27,6 +27,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.nn.DataTransform;
@@ -89,7 +90,8 @@ public final class EncodeJob {
     int d = shape[0] * shape[1] * shape[2];
     boolean image = shape[1] > 1 || shape[0] > 1;
     double[] grid = Schedules.byName(req.schedule()).grid(source.sde(), req.steps(), req.eps());
-    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "encode",
+        List.of(InputPath.model(req.model()), new InputPath("--data", req.data())))) {
       long start = System.nanoTime();
       Broadcast<ModelSource> model = jsc.broadcast(source);
       int batchSize = req.batchSize();

@@ -26,6 +26,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.evaluate.NllSummary;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.sde.Sde;
 import scala.Tuple2;
@@ -81,7 +82,8 @@ public final class EvaluateJob {
     LikelihoodMemory.estimate(source, spark.sparkContext().getConf(), req.trace(), req.probes(), req.batchSize())
         .check(req.batchSize());
 
-    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "evaluate",
+        List.of(InputPath.model(req.model()), new InputPath("--data", req.data())))) {
       long start = System.nanoTime();
       Broadcast<ModelSource> model = jsc.broadcast(source);
       LongAccumulator done = jsc.sc().longAccumulator("draws");

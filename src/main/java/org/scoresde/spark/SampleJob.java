@@ -22,6 +22,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.nn.DataTransform;
@@ -91,7 +92,9 @@ public final class SampleJob {
     int[] shape = source.shape();
     int d = shape[0] * shape[1] * shape[2];
     ClassifierFeatures classifier = req.reference() == null ? null : referenceClassifier(req, shape, jsc);
-    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration())) {
+    try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "sample",
+        req.reference() == null ? List.of(InputPath.model(req.model()))
+            : List.of(InputPath.model(req.model()), new InputPath("--reference", req.reference())))) {
       long start = System.nanoTime();
       double[] grid;
       if (req.schedule().equals("gits")) {

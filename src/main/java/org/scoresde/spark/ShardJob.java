@@ -73,7 +73,7 @@ public final class ShardJob {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = jsc.hadoopConfiguration();
-    try (AtomicOutput out = AtomicOutput.begin(req.output(), req.overwrite(), conf)) {
+    try (AtomicOutput out = AtomicOutput.begin(req.output(), req.overwrite(), conf, "shard", req.input().paths())) {
       PlannedInput<?> input;
       try {
         input = InputFormats.plan(req.input(), conf, new SparkParallelMap(jsc));
@@ -88,7 +88,7 @@ public final class ShardJob {
       List<String> files = nameShards(out.fileSystem(), out.temporary(), shards);
       ShardStats stats = summarize(spark, layout, out.temporary(), files);
       check(stats, layout, shards);
-      Manifest manifest = manifest(req, input, shards, stats);
+      Manifest manifest = manifest(req, input, shards, stats, sizes(out.fileSystem(), out.temporary()));
       manifest.write(out.fileSystem(), new Path(out.temporary(), Manifest.FILE_NAME));
       out.commit();
       return new ShardResult(display(out.target()), manifest, (System.nanoTime() - t0) / 1e9);
@@ -244,10 +244,18 @@ public final class ShardJob {
     }
   }
 
-  private static Manifest manifest(ShardRequest req, PlannedInput<?> input, int shards, ShardStats stats) {
+  private static Map<String, Long> sizes(FileSystem fs, Path dir) throws IOException {
+    Map<String, Long> sizes = new TreeMap<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      sizes.put(s.getPath().getName(), s.getLen());
+    }
+    return sizes;
+  }
+
+  private static Manifest manifest(ShardRequest req, PlannedInput<?> input, int shards, ShardStats stats, Map<String, Long> sizes) {
     Layout l = input.layout();
     List<Manifest.ShardFile> files = new ArrayList<>();
-    stats.rowsPerFile().forEach((f, n) -> files.add(new Manifest.ShardFile(f, n)));
+    stats.rowsPerFile().forEach((f, n) -> files.add(new Manifest.ShardFile(f, n, sizes.get(f))));
     return new Manifest(Manifest.VERSION, l.format().id(), l.encoding().id(), l.count(), l.height(), l.width(),
         l.channels(), shards, files, req.input().split(), req.seed(), boxed(stats.mean()), boxed(stats.std()),
         stats.labelCounts(), l.classes(), RowDigest.hex(stats.checksum()), RowDigest.ALGORITHM, input.sources());

@@ -14,8 +14,9 @@ import org.scoresde.io.AtomicOutput;
 
 /**
  * How train and evaluate open a sharded dataset: the manifest, then the shard files it lists as a
- * Dataset&lt;Row&gt; ({@link ShardSchema}). A directory without {@code _SUCCESS} (unfinished) or
- * without a valid manifest is refused with a {@link UserError}.
+ * Dataset&lt;Row&gt; ({@link ShardSchema}). A directory without {@code _SUCCESS} (unfinished), without
+ * a valid manifest, or with a shard file missing or of another size than the manifest records
+ * (truncated or replaced) is refused with a {@link UserError} before any job reads it.
  */
 public final class ShardReader {
   private ShardReader() {}
@@ -24,9 +25,29 @@ public final class ShardReader {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Manifest m = manifest(conf, dir);
     Path base = new Path(dir);
+    checkSizes(conf, base, m);
     String[] files = m.shardFiles().stream().map(f -> new Path(base, f.file()).toString()).toArray(String[]::new);
     Dataset<Row> rows = spark.read().schema(ShardSchema.of(m.encodingType())).parquet(files);
     return new ShardedData(dir, m, rows);
+  }
+
+  private static void checkSizes(Configuration conf, Path base, Manifest m) {
+    try {
+      FileSystem fs = base.getFileSystem(conf);
+      for (Manifest.ShardFile f : m.shardFiles()) {
+        Path p = new Path(base, f.file());
+        if (!fs.exists(p)) {
+          throw new UserError("data " + base + ": shard " + f.file() + " is missing; shard the data again");
+        }
+        long len = fs.getFileStatus(p).getLen();
+        if (f.bytes() != null && len != f.bytes()) {
+          throw new UserError("data " + base + ": shard " + f.file() + " is " + len + " bytes but its manifest says " + f.bytes()
+              + " (truncated or replaced); shard the data again");
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot read data " + base + ": " + e.getMessage(), e);
+    }
   }
 
   /** The manifest of a finished shard directory. */

@@ -3,9 +3,13 @@ package org.scoresde.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -32,6 +36,9 @@ import org.scoresde.cli.UserError;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
+import org.scoresde.io.InputPath;
+import org.scoresde.io.OutputGuard;
+import org.scoresde.io.RunLock;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ModelMetadata;
@@ -44,6 +51,7 @@ import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.time.Seeds;
 import org.scoresde.train.Checkpoints;
 import org.scoresde.train.InitialModel;
+import org.scoresde.train.ResumeSettings;
 import org.scoresde.train.TrainingGraphs;
 import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.ExponentialMovingAverage;
@@ -62,6 +70,7 @@ import scala.Tuple2;
  */
 public final class TrainJob {
   private static final long PROBE_STREAM = 0x70726f6265L;
+  private static final long BASELINE_STREAM = 0x626173656cL;
   private final Settings settings;
   private final String master;
 
@@ -91,10 +100,11 @@ public final class TrainJob {
     Path out = new Path(req.out());
     FileSystem fs = out.getFileSystem(hadoop);
     out = fs.makeQualified(out);
-    Path dataPath = new Path(req.data()).getFileSystem(hadoop).makeQualified(new Path(req.data()));
-    if ((dataPath.toString() + "/").startsWith(out.toString() + "/")) {
-      throw new UserError("--data " + req.data() + " lies inside --out " + req.out() + ": choose an output outside the data");
+    List<InputPath> inputs = new ArrayList<>(List.of(new InputPath("--data", req.data())));
+    if (!init.isEmpty()) {
+      inputs.add(new InputPath("--init", init));
     }
+    OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
     long seed = settings.getLong("seed");
     Sde sde = SdeSettings.sde(settings);
     ScoreNetworkConfig network = NetworkSettings.network(settings, manifest).withSeed(seed);
@@ -122,107 +132,143 @@ public final class TrainJob {
       }
     }
     prepareOutput(fs, out, req);
-    Settings recorded = req.resume() ? withRecordedInit(fs, new Path(out, "config.conf")) : settings;
-
-    Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
-    ComputationGraph net;
-    ExponentialMovingAverage ema;
-    TrainingState state;
-    Optional<Checkpoints.Restored> restored = req.resume() ? checkpoints.newest() : Optional.empty();
-    if (req.resume() && restored.isEmpty()) {
-      throw new UserError("--resume: " + out + " has no complete checkpoint to resume from");
-    }
-    if (restored.isPresent()) {
-      net = restored.get().network();
-      checkSameLoss(net, fp);
-      state = restored.get().state();
-      ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
-      System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
-    } else {
-      net = fresh;
-      state = TrainingState.start();
-      ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
-    }
-    writeText(fs, new Path(out, "config.conf"), recorded.render());
-
-    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
-        .batchSizePerWorker(batchRows)
-        .averagingFrequency(averaging)
-        .workerPrefetchNumBatches(settings.getInt("train.prefetch"))
-        .rddTrainingApproach(approach())
-        .exportDirectory(settings.getString("train.export-dir").isEmpty() ? null : settings.getString("train.export-dir"))
-        .repartionData(Repartition.Never)
-        .rngSeed(seed)
-        .build();
-    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, tm);
-
-    JavaRDD<Example> examples = data.rows().javaRDD().map(ShardSchema::toExample)
-        .mapToPair(e -> new Tuple2<>(e.index(), e))
-        .repartitionAndSortWithinPartitions(new HashPartitioner(workers))
-        .values()
-        .persist(StorageLevel.MEMORY_AND_DISK());
-
-    TrainingProbe probe = probe(examples, sde, network, transform, seed, fp);
-    if (fp.isPresent()) {
-      System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
-          fp.get(), rowsPerExample, batchRows);
-    }
-    TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
-        state, rounds, epochs, budgetSeconds);
-    int checkpointEvery = settings.getInt("train.checkpoint-every");
-    int probeEvery = settings.getInt("train.probe-every");
-    if (probeEvery < 1) {
-      throw new UserError("train.probe-every must be at least 1, got " + probeEvery);
-    }
-    long started = System.nanoTime();
-    double priorSeconds = state.seconds();
-    int epoch = state.epoch();
-    int round = state.round();
+    RunLock lock = RunLock.acquire(fs, out, "train", RunLock.STALE);
     try {
-      while (epoch < epochs) {
-        double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
-        if (elapsed >= budgetSeconds) {
-          break;
-        }
-        JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
-            rounds, workers, batch, sde, times, transform, network, fp.orElse(null)), false);
-        long roundStart = System.nanoTime();
-        sparkNet.fitMultiDataSet(batches);
-        double loss = sparkNet.getScore();
-        long roundExamples = Math.round(count / (double) rounds);
-        if (!Double.isFinite(loss)) {
-          throw new UserError(String.format("loss became %s in epoch %d round %d; the last good checkpoint is kept in %s "
-              + "(lower train.learning-rate or raise train.warmup, then resume)", loss, epoch, round, checkpoints));
-        }
-        ema.update(sparkNet.getNetwork().params());
-        round++;
-        if (round == rounds) {
-          round = 0;
-          epoch++;
-        }
-        elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
-        state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
-        boolean last = epoch >= epochs || elapsed >= budgetSeconds;
-        boolean measure = probe != null && (state.rounds() == 1 || state.rounds() % probeEvery == 0 || last);
-        progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
-            sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
-            measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
-        if (state.rounds() % checkpointEvery == 0) {
-          checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
-        }
+      Optional<Config> previous = req.resume() ? recordedSettings(fs, new Path(out, "config.conf")) : Optional.empty();
+      List<ResumeSettings.Change> changes = previous.map(p -> ResumeSettings.check(p, settings.config())).orElse(List.of());
+      Settings recorded = previous.filter(p -> p.hasPath("train.init"))
+          .map(p -> settings.with("train.init", p.getString("train.init"))).orElse(settings);
+
+      Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
+      ComputationGraph net;
+      ExponentialMovingAverage ema;
+      TrainingState state;
+      if (req.resume()) {
+        checkpoints.removeUnfinished();
       }
-      checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
-      ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
-      Path model = new Path(out, "model.zip");
-      ComputationGraph averaged = sparkNet.getNetwork().clone();
-      averaged.setParams(ema.parameters());
-      HadoopModelFiles.save(fs, model, averaged, meta, false);
-      fs.create(new Path(out, "_SUCCESS"), true).close();
-      progress.finish(state);
-      return model.toString();
+      Optional<Checkpoints.Restored> restored = req.resume() ? checkpoints.newest() : Optional.empty();
+      if (req.resume() && restored.isEmpty()) {
+        throw new UserError("--resume: " + out + " has no complete checkpoint to resume from");
+      }
+      if (restored.isPresent()) {
+        net = restored.get().network();
+        checkSameLoss(net, fp);
+        state = restored.get().state();
+        ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
+        restored.get().damaged().forEach(d -> System.err.println("train: warning: passed over the damaged checkpoint " + d));
+        if (changes.stream().anyMatch(c -> c.key().equals("train.learning-rate") || c.key().equals("train.warmup"))) {
+          TrainingGraphs.of(settings).applySchedule(net);
+        }
+        if (!changes.isEmpty()) {
+          System.err.println("train: this resume changes " + String.join(", ", changes.stream().map(Object::toString).toList()));
+        }
+        System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
+      } else {
+        net = fresh;
+        state = TrainingState.start();
+        ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
+      }
+      writeText(fs, new Path(out, "config.conf"), recorded.render());
+
+      ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
+          .batchSizePerWorker(batchRows)
+          .averagingFrequency(averaging)
+          .workerPrefetchNumBatches(settings.getInt("train.prefetch"))
+          .rddTrainingApproach(approach())
+          .exportDirectory(settings.getString("train.export-dir").isEmpty() ? null : settings.getString("train.export-dir"))
+          .repartionData(Repartition.Never)
+          .rngSeed(seed)
+          .build();
+      SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, tm);
+
+      JavaRDD<Example> examples = data.rows().javaRDD().map(ShardSchema::toExample)
+          .mapToPair(e -> new Tuple2<>(e.index(), e))
+          .repartitionAndSortWithinPartitions(new HashPartitioner(workers))
+          .values()
+          .persist(StorageLevel.MEMORY_AND_DISK());
+
+      TrainingProbe probe = probe(examples, sde, network, transform, seed, fp);
+      if (fp.isPresent()) {
+        System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
+            fp.get(), rowsPerExample, batchRows);
+      }
+      TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
+          state, rounds, epochs, budgetSeconds);
+      int checkpointEvery = settings.getInt("train.checkpoint-every");
+      int probeEvery = settings.getInt("train.probe-every");
+      if (probeEvery < 1) {
+        throw new UserError("train.probe-every must be at least 1, got " + probeEvery);
+      }
+      long started = System.nanoTime();
+      double priorSeconds = state.seconds();
+      int epoch = state.epoch();
+      int round = state.round();
+      double divergenceFactor = settings.getDouble("train.divergence-factor");
+      // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
+      double lowest = fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed);
+      try {
+        while (epoch < epochs) {
+          double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+          if (elapsed >= budgetSeconds) {
+            break;
+          }
+          JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
+              rounds, workers, batch, sde, times, transform, network, fp.orElse(null)), false);
+          long roundStart = System.nanoTime();
+          sparkNet.fitMultiDataSet(batches);
+          double loss = sparkNet.getScore();
+          long roundExamples = Math.round(count / (double) rounds);
+          lowest = Math.min(lowest, loss);
+          boolean diverged = divergenceFactor > 0 && loss > divergenceFactor * lowest && lowest > 0;
+          if (!Double.isFinite(loss) || diverged) {
+            Optional<Path> last = checkpoints.newestPath();
+            throw new UserError((diverged
+                ? String.format("loss %.4g in epoch %d round %d is over %s (train.divergence-factor) times %.4g, the lower of the"
+                    + " run's best round and an untrained network's loss: training diverged; ", loss, epoch, round,
+                    settings.getString("train.divergence-factor"), lowest)
+                : String.format("loss became %s in epoch %d round %d; ", loss, epoch, round)) + (last.isPresent()
+                ? "the last good checkpoint is " + last.get() + ": lower train.learning-rate or raise train.warmup, then --resume"
+                : "no checkpoint was written yet, so the run is removed: lower train.learning-rate or raise train.warmup and start again"));
+          }
+          ema.update(sparkNet.getNetwork().params());
+          round++;
+          if (round == rounds) {
+            round = 0;
+            epoch++;
+          }
+          elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+          state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
+          boolean last = epoch >= epochs || elapsed >= budgetSeconds;
+          boolean measure = probe != null && (state.rounds() == 1 || state.rounds() % probeEvery == 0 || last);
+          progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
+              sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
+              measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
+          if (state.rounds() % checkpointEvery == 0) {
+            checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
+          }
+        }
+        checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
+        ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
+        Path model = new Path(out, "model.zip");
+        ComputationGraph averaged = sparkNet.getNetwork().clone();
+        averaged.setParams(ema.parameters());
+        HadoopModelFiles.save(fs, model, averaged, meta, false);
+        fs.create(new Path(out, "_SUCCESS"), true).close();
+        progress.finish(state);
+        return model.toString();
+      } finally {
+        examples.unpersist(false);
+        tm.deleteTempFiles(jsc);
+      }
+    } catch (RuntimeException | IOException | Error e) {
+      // a new run that fails before its first checkpoint has nothing to resume: it leaves nothing
+      if (!req.resume() && new Checkpoints(fs, out, 1).newestPath().isEmpty()) {
+        lock.close();
+        fs.delete(out, true);
+      }
+      throw e;
     } finally {
-      examples.unpersist(false);
-      tm.deleteTempFiles(jsc);
+      lock.close();
     }
   }
 
@@ -263,16 +309,25 @@ public final class TrainJob {
     }
   }
 
-  /** The settings to record on resume: this run's, with the train.init of the run being resumed. */
-  private Settings withRecordedInit(FileSystem fs, Path config) throws IOException {
+  /** E[w(t)] under the sampler's own times: an untrained network's DSM loss per dimension. */
+  private static double meanWeight(TimeSampler times, long seed) {
+    var batch = times.draw(4096, Seeds.random(Seeds.derive(seed, BASELINE_STREAM)));
+    double sum = 0;
+    for (double w : batch.weight()) {
+      sum += w;
+    }
+    return sum / batch.weight().length;
+  }
+
+  /** The settings the run recorded in its config.conf, or empty when it has none readable. */
+  private static Optional<Config> recordedSettings(FileSystem fs, Path config) throws IOException {
     if (!fs.exists(config)) {
-      return settings;
+      return Optional.empty();
     }
     try (var in = fs.open(config)) {
-      var previous = com.typesafe.config.ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      return previous.hasPath("train.init") ? settings.with("train.init", previous.getString("train.init")) : settings;
-    } catch (com.typesafe.config.ConfigException e) {
-      return settings;
+      return Optional.of(ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).resolve());
+    } catch (ConfigException e) {
+      return Optional.empty();
     }
   }
 
@@ -305,6 +360,8 @@ public final class TrainJob {
       if (!req.overwrite()) {
         throw new UserError("output " + req.out() + " already exists; pass --resume to continue it or --overwrite to replace it");
       }
+      OutputGuard.requireReplaceable(fs, out, req.out());
+      RunLock.requireFree(fs, out, RunLock.STALE);
       fs.delete(out, true);
     } else if (req.resume()) {
       throw new UserError("--resume: " + req.out() + " does not exist");
@@ -313,6 +370,7 @@ public final class TrainJob {
       if (!fs.mkdirs(out)) {
         throw new UserError("cannot create output " + req.out());
       }
+      OutputGuard.mark(fs, out, "train");
     } catch (IOException e) {
       throw new UserError("cannot create output " + req.out() + ": " + e.getMessage());
     }

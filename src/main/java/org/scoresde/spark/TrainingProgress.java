@@ -1,5 +1,7 @@
 package org.scoresde.spark;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +10,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.scoresde.train.TrainingProbe;
@@ -46,15 +50,42 @@ final class TrainingProgress {
     // a kill between deleting the old file and renaming the new one leaves only the (whole) new one
     Path previous = fs.exists(file) ? file : tmp;
     if (resumed && fs.exists(previous)) {
-      try (InputStream in = fs.open(previous)) {
-        for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-          if (l.isBlank()) {
-            continue;
-          }
-          if (json.readTree(l).get("round_index").asLong() <= start.rounds()) {
-            lines.add(l);
-          }
+      int damaged = 0;
+      for (String l : new String(readTolerant(fs, previous), StandardCharsets.UTF_8).split("\n")) {
+        if (l.isBlank()) {
+          continue;
         }
+        JsonNode row;
+        try {
+          row = json.readTree(l);
+        } catch (JsonProcessingException e) {
+          damaged++; // a line cut short by a crash on a filesystem without atomic rename
+          continue;
+        }
+        if (row.path("round_index").isNumber() && row.get("round_index").asLong() <= start.rounds()) {
+          lines.add(l);
+        }
+      }
+      if (damaged > 0) {
+        System.err.printf("train: warning: dropped %d damaged line(s) of %s (a write cut short: those rounds keep no metrics row)%n",
+            damaged, previous.getName());
+      }
+    }
+  }
+
+  /**
+   * The file's bytes; when its filesystem checksum fails (a write cut short by a crash leaves data
+   * and checksum out of step), the raw bytes, whose damaged lines the caller drops.
+   */
+  private static byte[] readTolerant(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    } catch (ChecksumException e) {
+      if (!(fs instanceof ChecksumFileSystem cfs)) {
+        throw e;
+      }
+      try (InputStream in = cfs.getRawFileSystem().open(file)) {
+        return in.readAllBytes();
       }
     }
   }

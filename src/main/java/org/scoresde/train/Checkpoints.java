@@ -27,7 +27,8 @@ import org.scoresde.nn.ChecksumFile;
  * The checkpoints of a training run, {@code OUT/checkpoints/round-NNNNNNNN/}: the training graph
  * with its updater state, the EMA weights, the training state, and a SHA256SUMS file over all
  * three. Each is written into a temporary directory and renamed when complete, so the newest
- * directory is always whole; readers verify the checksums and refuse a tampered checkpoint.
+ * directory is always whole; readers verify the checksums (and the filesystem's own CRCs) and fall
+ * back to the newest intact checkpoint, naming each damaged one they pass over.
  */
 public final class Checkpoints {
   private static final String NETWORK = "network.zip";
@@ -39,13 +40,16 @@ public final class Checkpoints {
   private final int keep;
 
   public Checkpoints(FileSystem fs, Path runDir, int keep) {
+    if (keep < 1) {
+      throw new UserError("train.checkpoint-keep must be at least 1 (0 would delete every checkpoint), got " + keep);
+    }
     this.fs = fs;
     this.dir = new Path(runDir, "checkpoints");
     this.keep = keep;
   }
 
-  /** A restored checkpoint. */
-  public record Restored(ComputationGraph network, INDArray ema, TrainingState state, Path path) {}
+  /** A restored checkpoint, with the newer ones that were damaged and passed over (path: reason). */
+  public record Restored(ComputationGraph network, INDArray ema, TrainingState state, Path path, List<String> damaged) {}
 
   /** Writes a checkpoint for the given state and prunes all but the newest {@code keep}. */
   public Path save(ComputationGraph network, INDArray ema, TrainingState state) throws IOException {
@@ -78,13 +82,49 @@ public final class Checkpoints {
     return target;
   }
 
-  /** The newest complete checkpoint, verified, or empty when there is none. */
+  /** The newest complete checkpoint directory, unverified, or empty when none was written. */
+  public Optional<Path> newestPath() throws IOException {
+    List<Path> all = complete();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /**
+   * The newest intact checkpoint, or empty when none was written. A checkpoint whose checksums or
+   * contents fail is passed over for the one before it; when every one fails, that is an error
+   * naming each.
+   */
   public Optional<Restored> newest() throws IOException {
     List<Path> all = complete();
     if (all.isEmpty()) {
       return Optional.empty();
     }
-    Path p = all.get(all.size() - 1);
+    List<String> damaged = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path p = all.get(i);
+      try {
+        Restored r = restore(p);
+        return Optional.of(new Restored(r.network(), r.ema(), r.state(), p, List.copyOf(damaged)));
+      } catch (IOException | RuntimeException e) {
+        damaged.add(p + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("")));
+      }
+    }
+    throw new UserError("no intact checkpoint in " + dir + " (" + String.join("; ", damaged) + ")");
+  }
+
+  /** Removes the temporaries of checkpoints whose writing was interrupted. */
+  public void removeUnfinished() throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    for (FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (name.startsWith(".round-") && name.endsWith(".tmp")) {
+        fs.delete(s.getPath(), true);
+      }
+    }
+  }
+
+  private Restored restore(Path p) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : List.of(NETWORK, EMA, STATE)) {
       files.put(name, read(new Path(p, name)));
@@ -105,7 +145,7 @@ public final class Checkpoints {
       ema = Nd4j.read(in);
     }
     TrainingState state = TrainingState.fromJson(new String(files.get(STATE), StandardCharsets.UTF_8));
-    return Optional.of(new Restored(net, ema, state, p));
+    return new Restored(net, ema, state, p, List.of());
   }
 
   private List<Path> complete() throws IOException {

@@ -35,6 +35,14 @@ public final class TrainingGraphs {
         settings.getDouble("train.grad-clip"));
   }
 
+  /**
+   * Gives a restored training graph this schedule (a resume that changes the learning rate or
+   * warm-up); the iteration count and Adam's moments carry on.
+   */
+  public void applySchedule(ComputationGraph restored) {
+    restored.setLearningRate(new WarmupSchedule(learningRate, warmup));
+  }
+
   /** A freshly initialized training graph of {@code network}, with {@code fp}'s loss when present. */
   public ComputationGraph build(ScoreNetworkConfig network, Optional<FokkerPlanckLoss> fp) {
     Adam adam = new Adam(new WarmupSchedule(learningRate, warmup));

@@ -68,6 +68,11 @@ class GaussianMixtureTest {
     assertRejected("non-finite", () -> new GaussianMixture(new double[] {1}, new double[][] {{0, Double.NaN}},
         new double[][][] {I2}));
     assertRejected("malformed", () -> GaussianMixture.fromJson("{\"weights\":[1"));
+    String cut = "{\"weights\": [1.0], \"means\": [[0,0]],\n \"covariances\": [[[1,0],[0,1]";
+    String told = assertThrows(IllegalArgumentException.class, () -> GaussianMixture.fromJson(cut)).getMessage();
+    // one line naming the place, without the parser's echo of the input
+    assertEquals("Gaussian mixture JSON is malformed: Unexpected end-of-input: expected close marker for Array at line 2, column 30",
+        told);
     assertRejected("'covariances'", () -> GaussianMixture.fromJson("{\"weights\":[1],\"means\":[[0]]}"));
     assertRejected("means[0][1] must be a number",
         () -> GaussianMixture.fromJson("{\"weights\":[1],\"means\":[[0,\"a\"]],\"covariances\":[[[1,0],[0,1]]]}"));

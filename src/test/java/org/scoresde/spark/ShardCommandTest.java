@@ -1,6 +1,7 @@
 package org.scoresde.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -224,6 +225,67 @@ class ShardCommandTest {
   }
 
   @Test
+  void overwriteNeverRemovesAnInputOrWhatScoreSdeDidNotWrite() throws Exception {
+    Path victim = tmp.resolve("victim");
+    Path in = TestFiles.put(victim.resolve("data_batch_1.bin"), TestFiles.cifarBatch(0, 4));
+    Path mine = Files.writeString(victim.resolve("notes.txt"), "mine");
+    byte[] before = Files.readAllBytes(in);
+
+    Run contains = cli("--format", "cifar10", "--input", in.toString(), "--output", victim.toString(), "--overwrite");
+    assertEquals(2, contains.exit(), contains.err());
+    assertEquals(List.of("error: output " + victim + " contains the input --input " + in
+        + ": choose an output path apart from the inputs"), contains.errorLines());
+    Run inside = cli("--format", "cifar10", "--input", victim.toString(), "--output", victim.resolve("shards").toString());
+    assertEquals(List.of("error: output " + victim.resolve("shards") + " lies inside the input --input " + victim
+        + ": choose an output path apart from the inputs"), inside.errorLines());
+    Run glob = cli("--format", "cifar10", "--input", victim + "/*.bin", "--output", victim.resolve("s2").toString());
+    assertEquals(1, glob.errorLines().size(), glob.err());
+    assertTrue(glob.errorLines().get(0).contains("lies inside the input --input " + victim + "/*.bin"), glob.err());
+
+    Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+    Files.writeString(foreign.resolve("thesis.tex"), "years of work");
+    Run notOurs = cli("--format", "cifar10", "--input", in.toString(), "--output", foreign.toString(), "--overwrite");
+    assertEquals(List.of("error: output " + foreign + " exists and has no _SCORE_SDE marker, so score-sde did not write it;"
+        + " --overwrite replaces only score-sde outputs: remove it yourself or choose another path"), notOurs.errorLines());
+    Run aFile = cli("--format", "cifar10", "--input", in.toString(), "--output", mine.toString(), "--overwrite");
+    assertEquals(1, aFile.errorLines().size(), aFile.err());
+    assertTrue(aFile.errorLines().get(0).contains("is an existing file that score-sde did not write"), aFile.err());
+
+    assertEquals("years of work", Files.readString(foreign.resolve("thesis.tex")));
+    assertEquals("mine", Files.readString(mine));
+    assertTrue(Arrays.equals(before, Files.readAllBytes(in)));
+    try (var left = Files.list(victim)) {
+      assertEquals(List.of("data_batch_1.bin", "notes.txt"), left.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    try (var left = Files.list(tmp)) {
+      assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith(".")), "a temporary was left in " + tmp);
+    }
+  }
+
+  @Test
+  void anUnknownHostIsOneErrorLine() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("host/data_batch_1.bin"), TestFiles.cifarBatch(0, 4));
+    Run out = cli("--format", "cifar10", "--input", in.toString(), "--output", "hdfs://nohost.invalid:9/x");
+    assertEquals(2, out.exit(), out.err());
+    assertEquals(1, out.errorLines().size(), out.err());
+    assertTrue(out.errorLines().get(0).startsWith("error: unknown host 'nohost.invalid'"), out.err());
+    assertFalse(out.err().contains("\tat "), out.err());
+    Path o = tmp.resolve("host-out");
+    assertRefused(cli("--format", "cifar10", "--input", "hdfs://nohost.invalid:9/in", "--output", o.toString()), o,
+        "unknown host 'nohost.invalid'");
+  }
+
+  @Test
+  void zeroShardsChoosesTheCountAsItsHelpSays() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("zero/data_batch_1.bin"), TestFiles.cifarBatch(0, 4));
+    Path out = tmp.resolve("zero-out");
+    Run r = cli("--format", "cifar10", "--input", in.toString(), "--output", out.toString(), "--shards", "0");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(Manifest.fromJson(Files.readString(out.resolve(Manifest.FILE_NAME))).shards() >= 1);
+    assertTrue(Files.exists(out.resolve("_SCORE_SDE")));
+  }
+
+  @Test
   void optionsThatDoNotFitTheFormatAreRefused() throws Exception {
     Path out = tmp.resolve("opts");
     assertRefused(cli("--format", "tiff", "--input", "x", "--output", out.toString()), out, "unknown format 'tiff'");
@@ -231,8 +293,8 @@ class ShardCommandTest {
         "--resize applies to --format images only");
     assertRefused(cli("--format", "images", "--input", "x", "--output", out.toString(), "--resize", "3by3"), out,
         "--resize needs HEIGHTxWIDTH");
-    assertRefused(cli("--format", "idx", "--input", "x", "--output", out.toString(), "--shards", "0"), out,
-        "--shards must be at least 1");
+    assertRefused(cli("--format", "idx", "--input", "x", "--output", out.toString(), "--shards", "-1"), out,
+        "--shards must be 0 (chosen from the cluster and the data size) or positive, got -1");
     assertRefused(cli("--format", "idx", "--input", tmp.resolve("missing").toString(), "--output", out.toString()), out,
         tmp.resolve("missing") + ": no such file or folder");
   }

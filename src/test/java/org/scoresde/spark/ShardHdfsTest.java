@@ -87,7 +87,7 @@ class ShardHdfsTest {
     for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path("/shards/fashion-test"))) {
       names.add(s.getPath().getName());
     }
-    assertEquals(new TreeSet<>(List.of("_SUCCESS", "manifest.json", "part-00000.parquet", "part-00001.parquet",
+    assertEquals(new TreeSet<>(List.of("_SCORE_SDE", "_SUCCESS", "manifest.json", "part-00000.parquet", "part-00001.parquet",
         "part-00002.parquet")), names);
     assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path("/shards")).length, "no temporary left beside the output");
 

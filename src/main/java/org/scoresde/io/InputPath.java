@@ -1,0 +1,18 @@
+package org.scoresde.io;
+
+/**
+ * A path a command reads, with the option that named it, so that an output can be refused when it
+ * would contain, replace or sit inside what the command reads.
+ */
+public record InputPath(String option, String path) {
+  public InputPath {
+    if (option == null || path == null || path.isEmpty()) {
+      throw new IllegalArgumentException("an input needs an option and a path");
+    }
+  }
+
+  /** The file behind a model spec: the mixture file of {@code gmm:FILE}, else the spec itself. */
+  public static InputPath model(String spec) {
+    return new InputPath("--model", spec.startsWith("gmm:") ? spec.substring(4) : spec);
+  }
+}
