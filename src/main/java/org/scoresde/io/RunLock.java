@@ -19,9 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.scoresde.cli.UserError;
 
 /**
@@ -101,7 +99,7 @@ public final class RunLock implements AutoCloseable {
 
   /** Creates the lock only if absent: an exclusive create on the local disk, Hadoop's create without overwrite elsewhere. */
   private static boolean create(FileSystem fs, Path lock, byte[] owner) throws IOException {
-    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+    if ("file".equals(lock.toUri().getScheme())) {
       try (OutputStream o = Files.newOutputStream(Paths.get(lock.toUri()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         o.write(owner);
         return true;

@@ -53,7 +53,8 @@ public final class RunReport {
           throw new UserError("report output " + HadoopPaths.shown(t) + " already exists; pass --overwrite to replace it");
         }
       }
-      if (!fs.exists(parent) && !fs.mkdirs(parent)) {
+      boolean madeParent = !fs.exists(parent);
+      if (madeParent && !fs.mkdirs(parent)) {
         throw new UserError("cannot create the report's directory " + HadoopPaths.shown(parent));
       }
       String suffix = ".tmp-" + Long.toHexString(System.nanoTime());
@@ -73,12 +74,16 @@ public final class RunReport {
             throw new IOException("rename " + temps.get(i) + " -> " + targets.get(i) + " failed");
           }
         }
+        madeParent = false;
         return new ReportFiles(HadoopPaths.shown(html), HadoopPaths.shown(md), HadoopPaths.shown(base), names);
       } finally {
         for (Path t : temps) {
           if (fs.exists(t)) {
             fs.delete(t, true);
           }
+        }
+        if (madeParent) {
+          fs.delete(parent, true);
         }
       }
     }

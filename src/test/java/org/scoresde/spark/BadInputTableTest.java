@@ -138,6 +138,11 @@ class BadInputTableTest {
     c.add(new Case("sample onto a full disk",
         List.of("sample", "--model", mixture, "--sde", "vp", "--out", FullDiskFileSystem.on(root.resolve("o10"))),
         "the disk is full or failing"));
+    c.add(new Case("train onto a full disk",
+        List.of("train", "--data", data, "--out", FullDiskFileSystem.on(root.resolve("o11")), "--epochs", "1"),
+        "the disk is full or failing"));
+    c.add(new Case("report onto a full disk",
+        List.of("report", "--run", run, "--out", FullDiskFileSystem.on(root.resolve("o12/report"))), "the disk is full or failing"));
     c.add(new Case("sample --overwrite onto a folder score-sde did not write",
         List.of("sample", "--model", mixture, "--sde", "vp", "--out", r + "/foreign", "--overwrite"), "has no _SCORE_SDE marker"));
     return c;
@@ -152,10 +157,11 @@ class BadInputTableTest {
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(cmd::add);
     cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
         "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(), "-Dscore.sde.log=" + log,
-        "-Dspark.hadoop.fs." + FullDiskFileSystem.SCHEME + ".impl=" + FullDiskFileSystem.class.getName(),
         "org.scoresde.cli.Main"));
     cmd.addAll(c.args());
-    cmd.addAll(List.of("--master", "local[2]"));
+    if (!c.args().get(0).equals("report")) {
+      cmd.addAll(List.of("--master", "local[2]"));
+    }
     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), c + ": still running");

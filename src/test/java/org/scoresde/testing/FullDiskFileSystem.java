@@ -14,7 +14,7 @@ import org.apache.hadoop.util.Progressable;
 /**
  * The local disk, as {@code fulldisk:///PATH}, when it is full: every file accepts its first 256 bytes
  * and then fails the way Hadoop's local filesystem fails on ENOSPC, with an {@link FSError}.
- * Registered through {@code fs.fulldisk.impl} (or {@code spark.hadoop.fs.fulldisk.impl}).
+ * Found by Hadoop through the test classpath's META-INF/services entry.
  */
 public final class FullDiskFileSystem extends RawLocalFileSystem {
   public static final String SCHEME = "fulldisk";
