@@ -26,11 +26,7 @@ class TrainingProgressTest {
   @Test
   void resumeKeepsTheRoundsOfAFileLeftUnrenamed() throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("metrics.jsonl").toString());
-    TrainingProgress first = new TrainingProgress(fs, file, false, TrainingState.start(), 4, 2, Double.POSITIVE_INFINITY);
-    for (int r = 1; r <= 3; r++) {
-      first.round(state(r), 1.0 / r, 0.5, 64, 1e-3, NO_PROBE);
-    }
+    org.apache.hadoop.fs.Path file = threeRounds(fs);
     assertFalse(Files.exists(dir.resolve(".metrics.jsonl.tmp")), "the temporary file was left behind");
     assertEquals(List.of(1L, 2L, 3L), rounds(dir.resolve("metrics.jsonl")));
     // the state a kill between delete and rename leaves: only the temporary file, whole
@@ -46,11 +42,7 @@ class TrainingProgressTest {
   @Test
   void resumeDropsALastLineCutShortByACrash() throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("metrics.jsonl").toString());
-    TrainingProgress first = new TrainingProgress(fs, file, false, TrainingState.start(), 4, 2, Double.POSITIVE_INFINITY);
-    for (int r = 1; r <= 3; r++) {
-      first.round(state(r), 1.0 / r, 0.5, 64, 1e-3, NO_PROBE);
-    }
+    org.apache.hadoop.fs.Path file = threeRounds(fs);
     String whole = Files.readString(dir.resolve("metrics.jsonl"));
     int cut = whole.lastIndexOf('\n', whole.length() - 2) + 20;
     Files.writeString(dir.resolve("metrics.jsonl"), whole.substring(0, cut));
@@ -58,6 +50,16 @@ class TrainingProgressTest {
     TrainingProgress resumed = new TrainingProgress(fs, file, true, state(3), 4, 2, Double.POSITIVE_INFINITY);
     resumed.round(state(4), 0.25, 0.5, 64, 1e-3, NO_PROBE);
     assertEquals(List.of(1L, 2L, 4L), rounds(dir.resolve("metrics.jsonl")));
+  }
+
+  /** A new run's metrics.jsonl after rounds 1 to 3. */
+  private org.apache.hadoop.fs.Path threeRounds(FileSystem fs) throws Exception {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("metrics.jsonl").toString());
+    TrainingProgress first = new TrainingProgress(fs, file, false, TrainingState.start(), 4, 2, Double.POSITIVE_INFINITY);
+    for (int r = 1; r <= 3; r++) {
+      first.round(state(r), 1.0 / r, 0.5, 64, 1e-3, NO_PROBE);
+    }
+    return file;
   }
 
   private static final TrainingProbe.Measurement NO_PROBE = new TrainingProbe.Measurement(List.of(), Double.NaN);
