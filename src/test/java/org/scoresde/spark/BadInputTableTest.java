@@ -62,11 +62,35 @@ class BadInputTableTest {
             ? TestFiles.truncate(b, b.length / 2) : b);
       }
     }
+    copy(Path.of(run), root.resolve("locked"));
+    Files.writeString(root.resolve("locked/_LOCK"), "{\"host\":\"elsewhere.example\",\"pid\":1,\"command\":\"train\"}\n");
+    Files.setLastModifiedTime(root.resolve("locked/_LOCK"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+    copy(Path.of(run), root.resolve("damaged"));
+    try (Stream<Path> all = Files.walk(root.resolve("damaged/checkpoints"))) {
+      for (Path f : all.filter(f -> f.getFileName().toString().equals("network.zip")).toList()) {
+        byte[] b = Files.readAllBytes(f);
+        b[b.length / 2] ^= 0x5a;
+        Files.write(f, b);
+      }
+    }
     TestFiles.put(root.resolve("victim/data_batch_1.bin"), TestFiles.cifarBatch(0, 4));
     Files.writeString(root.resolve("victim/notes.txt"), "mine");
     Files.createDirectories(root.resolve("foreign"));
     Files.writeString(root.resolve("foreign/thesis.tex"), "years of work");
     Files.writeString(root.resolve("bad-mix.json"), "{\"weights\": [1.0], \"means\": [[0,0]],\n \"covariances\": [[[1,0],[0,1]");
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path f : all.toList()) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+    }
   }
 
   @AfterAll
@@ -130,6 +154,23 @@ class BadInputTableTest {
         List.of("train", "--data", data, "--out", run, "--resume", "--epochs", "2", "--set", "train.batch-size=32",
             "--set", "net.base-channels=8", "--set", "net.residual-blocks=1", "--set", "train.probe-examples=0"),
         "--resume cannot change net.base-channels 16 -> 8"));
+    String[] small = {"--set", "train.batch-size=32", "--set", "net.base-channels=16", "--set", "net.residual-blocks=1",
+        "--set", "train.probe-examples=0"};
+    c.add(new Case("train --resume of a run another host is training",
+        concat(List.of("train", "--data", data, "--out", r + "/locked", "--resume", "--epochs", "2"), small),
+        "is in use by train (process 1 on elsewhere.example"));
+    c.add(new Case("train --overwrite of a run another host is training",
+        concat(List.of("train", "--data", data, "--out", r + "/locked", "--overwrite", "--epochs", "1"), small),
+        "it cannot be replaced while it runs"));
+    c.add(new Case("train --resume when every checkpoint is damaged",
+        concat(List.of("train", "--data", data, "--out", r + "/damaged", "--resume", "--epochs", "2"), small),
+        "no intact checkpoint in"));
+    c.add(new Case("train whose loss overflows in its first round",
+        List.of("train", "--data", data, "--out", r + "/o13", "--set", "train.learning-rate=1e30", "--set", "train.warmup=0"),
+        "no checkpoint was written yet, so the run is removed"));
+    c.add(new Case("train that diverges",
+        List.of("train", "--data", data, "--out", r + "/o14", "--epochs", "3", "--set", "train.learning-rate=1e9",
+        "--set", "train.warmup=10"), "training diverged"));
     c.add(new Case("train --resume --overwrite", List.of("train", "--data", data, "--out", run, "--resume", "--overwrite"),
         "contradict each other"));
     c.add(new Case("shard onto a full disk",
@@ -146,6 +187,12 @@ class BadInputTableTest {
     c.add(new Case("sample --overwrite onto a folder score-sde did not write",
         List.of("sample", "--model", mixture, "--sde", "vp", "--out", r + "/foreign", "--overwrite"), "has no _SCORE_SDE marker"));
     return c;
+  }
+
+  private static List<String> concat(List<String> a, String[] b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(List.of(b));
+    return all;
   }
 
   @ParameterizedTest(name = "{0}")
