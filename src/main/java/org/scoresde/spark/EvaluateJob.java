@@ -91,7 +91,7 @@ public final class EvaluateJob {
       JavaRDD<Tuple2<Example, String>> examples = input.rows(req.limit())
           .withColumn("shard", functions.input_file_name()).javaRDD()
           .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))));
-      int drawsPerExample = discrete ? req.repeats() : 1;
+      int drawsPerExample = LikelihoodPartition.draws(discrete, req.repeats());
       int partitions = LikelihoodPartition.partitions(total * drawsPerExample, req.batchSize(), jsc.defaultParallelism(),
           examples.getNumPartitions());
       if (partitions != examples.getNumPartitions()) {

@@ -84,7 +84,12 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
 
   /** The draws of an 8-bit example (dequantization draws), or 1 for continuous values. */
   static int drawsOf(Example e, int repeats) {
-    return e.pixels() != null ? repeats : 1;
+    return draws(e.pixels() != null, repeats);
+  }
+
+  /** The draws of each example of discrete (8-bit) or continuous data: the one rule of the driver's plan and the tasks. */
+  static int draws(boolean discrete, int repeats) {
+    return discrete ? repeats : 1;
   }
 
   @Override
