@@ -2,11 +2,15 @@ package org.scoresde.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,6 +25,7 @@ import org.scoresde.cli.UserError;
 public final class OutputGuard {
   /** The marker file in every output directory this project writes; Spark and Hadoop skip names starting with '_'. */
   public static final String MARKER = "_SCORE_SDE";
+  private static final Pattern COMMAND = Pattern.compile("\"command\": \"([a-z-]+)\"");
 
   private OutputGuard() {}
 
@@ -71,6 +76,18 @@ public final class OutputGuard {
     if (!fs.exists(new Path(target, MARKER))) {
       throw new UserError("output " + shown + " exists and has no " + MARKER + " marker, so score-sde did not write it;"
           + " --overwrite replaces only score-sde outputs: remove it yourself or choose another path");
+    }
+  }
+
+  /** The command named by the marker in {@code dir}, or empty when it has none (or is not a directory). */
+  public static Optional<String> owner(FileSystem fs, Path dir) throws IOException {
+    Path marker = new Path(dir, MARKER);
+    if (!fs.exists(marker)) {
+      return Optional.empty();
+    }
+    try (InputStream in = fs.open(marker)) {
+      Matcher m = COMMAND.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
   }
 

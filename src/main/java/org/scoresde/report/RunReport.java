@@ -9,11 +9,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.scoresde.cli.UserError;
+import org.scoresde.io.OutputGuard;
 
 /**
  * Writes the report of a run: reads the run ({@link RunReader}), lays it out ({@link ReportBuilder})
@@ -52,6 +54,12 @@ public final class RunReport {
         if (fs.exists(t) && !overwrite) {
           throw new UserError("report output " + HadoopPaths.shown(t) + " already exists; pass --overwrite to replace it");
         }
+      }
+      boolean anyExists = fs.exists(html) || fs.exists(md) || fs.exists(base);
+      if (anyExists && !OutputGuard.owner(fs, base).equals(Optional.of("report"))) {
+        // the pictures folder carries the report's marker; without it these names belong to something else
+        throw new UserError("report output " + HadoopPaths.shown(base) + "(.html, .md) exists but is not a report score-sde wrote;"
+            + " --overwrite replaces only score-sde's reports: choose another --out");
       }
       boolean madeParent = !fs.exists(parent);
       if (madeParent && !fs.mkdirs(parent)) {
@@ -93,6 +101,7 @@ public final class RunReport {
     if (!fs.mkdirs(dir)) {
       throw new IOException("mkdirs " + dir + " failed");
     }
+    OutputGuard.mark(fs, dir, "report");
     Set<String> seen = new HashSet<>();
     List<String> names = new ArrayList<>();
     for (Picture p : doc.pictures()) {

@@ -118,6 +118,7 @@ class ReportCommandTest {
     try (Stream<Path> s = Files.list(dir.resolve("report"))) {
       s.forEach(p -> files.add(p.getFileName().toString()));
     }
+    assertTrue(files.remove("_SCORE_SDE"), "report/ carries the marker of a report");
     assertEquals(new TreeSet<>(imgs.keySet()), files, "report/ holds exactly the embedded images");
     for (String f : files) {
       assertArrayEquals(Files.readAllBytes(dir.resolve("report").resolve(f)), imgs.get(f), f);
@@ -219,6 +220,24 @@ class ReportCommandTest {
     try (Stream<Path> s = Files.list(dir)) {
       assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temporaries left");
     }
+  }
+
+  @Test
+  void overwriteNeverReplacesWhatIsNotAReport() throws Exception {
+    Path dir = tmp.resolve("not-a-report");
+    FakeRun.config(dir);
+    FakeRun.metrics(dir, false);
+    Path eval = Files.createDirectories(dir.resolve("eval-out"));
+    Files.writeString(eval.resolve("_SCORE_SDE"), "{\"written_by\": \"score-sde\", \"command\": \"evaluate\"}\n");
+    Files.writeString(eval.resolve("nll.json"), "{}");
+    Object[] r = run("report", "--run", dir.toString(), "--out", eval.toString(), "--overwrite");
+    assertEquals(2, r[0]);
+    assertOneErrorLine((String) r[2], "report output " + eval + "(.html, .md) exists but is not a report score-sde wrote");
+    assertEquals("{}", Files.readString(eval.resolve("nll.json")));
+    Files.writeString(dir.resolve("mine.html"), "<p>mine</p>");
+    Object[] html = run("report", "--run", dir.toString(), "--out", dir.resolve("mine").toString(), "--overwrite");
+    assertEquals(2, html[0]);
+    assertEquals("<p>mine</p>", Files.readString(dir.resolve("mine.html")));
   }
 
   @Test
