@@ -54,7 +54,8 @@ public final class KnownFailures {
     return Optional.empty();
   }
 
-  private static String firstLine(String message) {
+  /** The first line of an exception's message, or "" for none. */
+  static String firstLine(String message) {
     if (message == null) {
       return "";
     }

@@ -90,7 +90,7 @@ public final class Main implements Runnable {
   private static int report(Throwable ex, PrintWriter err) {
     String log = System.getProperty(LOG_PROPERTY);
     Optional<KnownFailures.Told> told = KnownFailures.tell(ex);
-    String line = told.map(KnownFailures.Told::message).orElse(ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()));
+    String line = told.map(KnownFailures.Told::message).orElse(ex.getClass().getSimpleName() + ": " + KnownFailures.firstLine(ex.getMessage()));
     if (log == null || ConsoleLogging.isVerbose()) {
       err.println("error: " + line);
       if (told.isEmpty() || ConsoleLogging.isVerbose()) {
@@ -102,14 +102,6 @@ public final class Main implements Runnable {
     }
     err.flush();
     return told.map(t -> t.badInput() ? 2 : 1).orElse(1);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
   }
 
   private static Throwable userCause(Throwable t) {
