@@ -1,5 +1,6 @@
 package org.scoresde.spark;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,11 +36,12 @@ public final class ShardReader {
     try {
       FileSystem fs = base.getFileSystem(conf);
       for (Manifest.ShardFile f : m.shardFiles()) {
-        Path p = new Path(base, f.file());
-        if (!fs.exists(p)) {
-          throw new UserError("data " + base + ": shard " + f.file() + " is missing; shard the data again");
+        long len;
+        try {
+          len = fs.getFileStatus(new Path(base, f.file())).getLen();
+        } catch (FileNotFoundException e) {
+          throw new UserError("data " + base + ": shard " + f.file() + " is missing; shard the data again", e);
         }
-        long len = fs.getFileStatus(p).getLen();
         if (f.bytes() != null && len != f.bytes()) {
           throw new UserError("data " + base + ": shard " + f.file() + " is " + len + " bytes but its manifest says " + f.bytes()
               + " (truncated or replaced); shard the data again");
