@@ -23,11 +23,10 @@ dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
 
-for split in t10k; do
-  dir="$out/data/$split"
-  [ -f "$dir/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$dataset/$split-images-idx3-ubyte.gz" \
-      --labels "$dataset/$split-labels-idx1-ubyte.gz" --output "$dir" --shards 8 --overwrite
-done
+# shellcheck source=jobs/study-steps.sh
+. "$here/jobs/study-steps.sh"
+
+shard_idx "$dataset/t10k-images-idx3-ubyte.gz" "$dataset/t10k-labels-idx1-ubyte.gz" "$out/data/t10k" 8
 # The training subsets: the first BASE_EXAMPLES (base) and FT_EXAMPLES (fine-tunes) training images and labels
 python3 - "$dataset" "$out" "$ft_examples" "$base_examples" <<'PY'
 import gzip, struct, sys
@@ -43,8 +42,7 @@ for name, n in (("ft", int(sys.argv[3])), ("base", int(sys.argv[4]))):
         f.write(bytes(header) + body)
 PY
 for name in ft base; do
-  [ -f "$out/data/$name/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$out/$name-images-idx3-ubyte.gz" \
-      --labels "$out/$name-labels-idx1-ubyte.gz" --output "$out/data/$name" --shards 2 --overwrite
+  shard_idx "$out/$name-images-idx3-ubyte.gz" "$out/$name-labels-idx1-ubyte.gz" "$out/data/$name" 2
 done
 
 # the demo's training settings (demo.train-settings) with batch 64 and 2 workers, averaging every 5 (the
@@ -54,9 +52,7 @@ common=(--master "$master" --set train.warmup=20 --set train.learning-rate=1e-3 
 # the demo's evaluation (demo.evaluate-*): one dequantization draw, rtol = atol = 1e-3, one Rademacher probe
 evalopts=(--limit "$limit" --dequant-repeats 1 --rtol 1e-3 --atol 1e-3)
 evaluate() {
-  [ -f "$1/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$1/model.zip" --data "$out/data/t10k" \
-      --out "$1/eval" "${evalopts[@]}" --overwrite
-  java -cp "$here/lib/score-sde.jar" "$here/jobs/PerExampleTsv.java" "$1/eval" > "$1/eval/per_example.tsv"
+  evaluate_run "$1" "$out/data/t10k" "${evalopts[@]}"
 }
 
 base="$out/base"

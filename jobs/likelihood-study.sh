@@ -35,10 +35,11 @@ recipes="${RECIPES:-vp-sigma2-uniform vp-likelihood-importance vp-likelihood-uni
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
 
+# shellcheck source=jobs/study-steps.sh
+. "$here/jobs/study-steps.sh"
+
 for split in train t10k; do
-  dir="$out/data/$split"
-  [ -f "$dir/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$dataset/$split-images-idx3-ubyte.gz" \
-      --labels "$dataset/$split-labels-idx1-ubyte.gz" --output "$dir" --shards 8 --overwrite
+  shard_idx "$dataset/$split-images-idx3-ubyte.gz" "$dataset/$split-labels-idx1-ubyte.gz" "$out/data/$split" 8
 done
 
 # recipe name -> train settings
@@ -59,9 +60,7 @@ for recipe in $recipes; do
     "$sd" train --master "$master" --data "$out/data/train" --out "$run" --epochs "$epochs" "${start[@]}" \
         "${optimizer[@]}" $(settings "$recipe")
   fi
-  [ -f "$run/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$run/model.zip" --data "$out/data/t10k" \
-      --out "$run/eval" --limit "$limit" --overwrite
-  java -cp "$here/lib/score-sde.jar" "$here/jobs/PerExampleTsv.java" "$run/eval" > "$run/eval/per_example.tsv"
+  evaluate_run "$run" "$out/data/t10k" --limit "$limit"
   [ -f "$run/samples/_SUCCESS" ] || "$sd" sample --master "$master" --model "$run/model.zip" --out "$run/samples" \
       --n "$samples" --reference "$out/data/t10k" --overwrite
 done
