@@ -158,6 +158,12 @@ final class FakeRun {
     return img;
   }
 
+  /** A run that has only trained: configuration and metrics without loss by t. */
+  static void trainingOnly(Path run) throws IOException {
+    config(run);
+    metrics(run, false);
+  }
+
   /** The whole run: configuration, metrics with loss by t, model, evaluation (Parquet) and one sample set. */
   static void full(Path run) throws IOException {
     config(run);

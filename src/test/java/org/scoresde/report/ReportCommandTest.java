@@ -139,8 +139,7 @@ class ReportCommandTest {
   @Test
   void aRunWithOnlyTrainingStillReports() throws Exception {
     Path dir = tmp.resolve("train-only");
-    FakeRun.config(dir);
-    FakeRun.metrics(dir, false);
+    FakeRun.trainingOnly(dir);
     Object[] r = run("report", "--run", dir.toString());
     assertEquals(0, r[0], (String) r[2]);
     String html = FakeRun.text(dir.resolve("report.html"));
@@ -206,8 +205,7 @@ class ReportCommandTest {
   @Test
   void refusesToReplaceAReportWithoutOverwrite() throws Exception {
     Path dir = tmp.resolve("again");
-    FakeRun.config(dir);
-    FakeRun.metrics(dir, false);
+    FakeRun.trainingOnly(dir);
     assertEquals(0, run("report", "--run", dir.toString())[0]);
     byte[] before = Files.readAllBytes(dir.resolve("report.html"));
     Object[] r = run("report", "--run", dir.toString());
@@ -225,8 +223,7 @@ class ReportCommandTest {
   @Test
   void overwriteNeverReplacesWhatIsNotAReport() throws Exception {
     Path dir = tmp.resolve("not-a-report");
-    FakeRun.config(dir);
-    FakeRun.metrics(dir, false);
+    FakeRun.trainingOnly(dir);
     Path eval = Files.createDirectories(dir.resolve("eval-out"));
     Files.writeString(eval.resolve("_SCORE_SDE"), "{\"written_by\": \"score-sde\", \"command\": \"evaluate\"}\n");
     Files.writeString(eval.resolve("nll.json"), "{}");
