@@ -50,6 +50,7 @@ import org.scoresde.time.TimeSamplers;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.time.Seeds;
 import org.scoresde.train.Checkpoints;
+import org.scoresde.train.DivergenceGuard;
 import org.scoresde.train.InitialModel;
 import org.scoresde.train.ResumeSettings;
 import org.scoresde.train.TrainingGraphs;
@@ -140,34 +141,10 @@ public final class TrainJob {
           .map(p -> settings.with("train.init", p.getString("train.init"))).orElse(settings);
 
       Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
-      ComputationGraph net;
-      ExponentialMovingAverage ema;
-      TrainingState state;
-      if (req.resume()) {
-        checkpoints.removeUnfinished();
-      }
-      Optional<Checkpoints.Restored> restored = req.resume() ? checkpoints.newest() : Optional.empty();
-      if (req.resume() && restored.isEmpty()) {
-        throw new UserError("--resume: " + out + " has no complete checkpoint to resume from");
-      }
-      if (restored.isPresent()) {
-        net = restored.get().network();
-        checkSameLoss(net, fp);
-        state = restored.get().state();
-        ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.get().ema(), state.emaUpdates());
-        restored.get().damaged().forEach(d -> System.err.println("train: warning: passed over the damaged checkpoint " + d));
-        if (changes.stream().anyMatch(c -> c.key().equals("train.learning-rate") || c.key().equals("train.warmup"))) {
-          TrainingGraphs.of(settings).applySchedule(net);
-        }
-        if (!changes.isEmpty()) {
-          System.err.println("train: this resume changes " + String.join(", ", changes.stream().map(Object::toString).toList()));
-        }
-        System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.get().path(), state.epoch(), state.round());
-      } else {
-        net = fresh;
-        state = TrainingState.start();
-        ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), net.params());
-      }
+      Start start = req.resume() ? resume(checkpoints, out, fp, changes) : Start.fresh(fresh, settings.getDouble("train.ema-decay"));
+      ComputationGraph net = start.network();
+      ExponentialMovingAverage ema = start.ema();
+      TrainingState state = start.state();
       writeText(fs, new Path(out, "config.conf"), recorded.render());
 
       ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
@@ -192,7 +169,7 @@ public final class TrainJob {
         System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
             fp.get(), rowsPerExample, batchRows);
       }
-      TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), restored.isPresent(),
+      TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), req.resume(),
           state, rounds, epochs, budgetSeconds);
       int checkpointEvery = settings.getInt("train.checkpoint-every");
       int probeEvery = settings.getInt("train.probe-every");
@@ -203,9 +180,10 @@ public final class TrainJob {
       double priorSeconds = state.seconds();
       int epoch = state.epoch();
       int round = state.round();
-      double divergenceFactor = settings.getDouble("train.divergence-factor");
       // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
-      double lowest = fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed);
+      DivergenceGuard guard = new DivergenceGuard(settings.getDouble("train.divergence-factor"),
+          settings.getString("train.divergence-factor"),
+          fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed));
       try {
         while (epoch < epochs) {
           double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
@@ -218,18 +196,7 @@ public final class TrainJob {
           sparkNet.fitMultiDataSet(batches);
           double loss = sparkNet.getScore();
           long roundExamples = Math.round(count / (double) rounds);
-          lowest = Math.min(lowest, loss);
-          boolean diverged = divergenceFactor > 0 && loss > divergenceFactor * lowest && lowest > 0;
-          if (!Double.isFinite(loss) || diverged) {
-            Optional<Path> last = checkpoints.newestPath();
-            throw new UserError((diverged
-                ? String.format("loss %.4g in epoch %d round %d is over %s (train.divergence-factor) times %.4g, the lower of the"
-                    + " run's best round and an untrained network's loss: training diverged; ", loss, epoch, round,
-                    settings.getString("train.divergence-factor"), lowest)
-                : String.format("loss became %s in epoch %d round %d; ", loss, epoch, round)) + (last.isPresent()
-                ? "the last good checkpoint is " + last.get() + ": lower train.learning-rate or raise train.warmup, then --resume"
-                : "no checkpoint was written yet, so the run is removed: lower train.learning-rate or raise train.warmup and start again"));
-          }
+          guard.check(loss, epoch, round, () -> checkpoints.newestPath().map(Path::toString));
           ema.update(sparkNet.getNetwork().params());
           round++;
           if (round == rounds) {
@@ -270,6 +237,37 @@ public final class TrainJob {
     } finally {
       lock.close();
     }
+  }
+
+  /** Where a run starts: its network, EMA and state. */
+  private record Start(ComputationGraph network, ExponentialMovingAverage ema, TrainingState state) {
+    static Start fresh(ComputationGraph net, double emaDecay) {
+      return new Start(net, new ExponentialMovingAverage(emaDecay, net.params()), TrainingState.start());
+    }
+  }
+
+  /**
+   * The newest intact checkpoint of {@code out} with this resume's allowed changes applied (learning
+   * rate and warm-up through the restored network's updater); unfinished checkpoints are removed first.
+   */
+  private Start resume(Checkpoints checkpoints, Path out, Optional<FokkerPlanckLoss> fp, List<ResumeSettings.Change> changes)
+      throws IOException {
+    checkpoints.removeUnfinished();
+    Checkpoints.Restored restored = checkpoints.newest()
+        .orElseThrow(() -> new UserError("--resume: " + out + " has no complete checkpoint to resume from"));
+    ComputationGraph net = restored.network();
+    checkSameLoss(net, fp);
+    TrainingState state = restored.state();
+    ExponentialMovingAverage ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.ema(), state.emaUpdates());
+    restored.damaged().forEach(d -> System.err.println("train: warning: passed over the damaged checkpoint " + d));
+    if (changes.stream().anyMatch(c -> c.key().equals("train.learning-rate") || c.key().equals("train.warmup"))) {
+      TrainingGraphs.of(settings).applySchedule(net);
+    }
+    if (!changes.isEmpty()) {
+      System.err.println("train: this resume changes " + String.join(", ", changes.stream().map(Object::toString).toList()));
+    }
+    System.err.printf("train: resuming from %s (epoch %d, round %d)%n", restored.path(), state.epoch(), state.round());
+    return new Start(net, ema, state);
   }
 
   /**
