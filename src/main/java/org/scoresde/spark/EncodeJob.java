@@ -3,14 +3,12 @@ package org.scoresde.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -27,6 +25,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
@@ -152,7 +151,7 @@ public final class EncodeJob {
         List<Encoded> shown = encoded.subList(0, Math.min(SHOWN, encoded.size()));
         List<float[][]> columns = List.of(shown.stream().map(Encoded::input).toArray(float[][]::new),
             shown.stream().map(Encoded::reconstruction).toArray(float[][]::new));
-        writePng(fs, new Path(out.temporary(), "reconstructions.png"),
+        PngFile.write(fs, new Path(out.temporary(), "reconstructions.png"),
             ImageGrid.strip(columns, shape[0], shape[1], shape[2], transform));
       }
       ObjectNode json = new ObjectMapper().createObjectNode();
@@ -202,7 +201,7 @@ public final class EncodeJob {
       for (float[] f : frames) {
         columns.add(new float[][] {f});
       }
-      writePng(fs, new Path(dir, "interpolation.png"), ImageGrid.strip(columns, shape[0], shape[1], shape[2],
+      PngFile.write(fs, new Path(dir, "interpolation.png"), ImageGrid.strip(columns, shape[0], shape[1], shape[2],
           source.transform()));
     } else {
       StringBuilder csv = new StringBuilder("frame,alpha," + IntStream.range(0, d).mapToObj(j -> "x" + j)
@@ -273,13 +272,5 @@ public final class EncodeJob {
 
   private static DataType type(ModelSource s) {
     return s.isMixture() ? DataType.DOUBLE : DataType.FLOAT;
-  }
-
-  private static void writePng(FileSystem fs, Path p, java.awt.image.BufferedImage img) throws IOException {
-    try (OutputStream o = fs.create(p, true)) {
-      if (!ImageIO.write(img, "png", o)) {
-        throw new IOException("no PNG writer");
-      }
-    }
   }
 }

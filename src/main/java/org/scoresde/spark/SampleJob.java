@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,6 +20,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
+import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
@@ -163,10 +162,10 @@ public final class SampleJob {
       boolean image = shape[1] > 1 || shape[0] > 1;
       if (image) {
         int cols = (int) Math.ceil(Math.sqrt(samples.size()));
-        writePng(fs, new Path(out.temporary(), "samples.png"), ImageGrid.grid(samples, shape[0], shape[1], shape[2], transform, cols));
+        PngFile.write(fs, new Path(out.temporary(), "samples.png"), ImageGrid.grid(samples, shape[0], shape[1], shape[2], transform, cols));
         if (record && !results.get(0).trajectory().isEmpty()) {
-          writePng(fs, new Path(out.temporary(), "trajectory.png"), ImageGrid.strip(results.get(0).trajectory(), shape[0], shape[1], shape[2], transform));
-          writePng(fs, new Path(out.temporary(), "denoising.png"), ImageGrid.strip(results.get(0).denoised(), shape[0], shape[1], shape[2], transform));
+          PngFile.write(fs, new Path(out.temporary(), "trajectory.png"), ImageGrid.strip(results.get(0).trajectory(), shape[0], shape[1], shape[2], transform));
+          PngFile.write(fs, new Path(out.temporary(), "denoising.png"), ImageGrid.strip(results.get(0).denoised(), shape[0], shape[1], shape[2], transform));
         }
       } else {
         StringBuilder csv = new StringBuilder();
@@ -301,13 +300,5 @@ public final class SampleJob {
 
   static float[][] rows(INDArray a) {
     return a.castTo(DataType.FLOAT).toFloatMatrix();
-  }
-
-  private static void writePng(org.apache.hadoop.fs.FileSystem fs, Path p, java.awt.image.BufferedImage img) throws IOException {
-    try (OutputStream o = fs.create(p, true)) {
-      if (!ImageIO.write(img, "png", o)) {
-        throw new IOException("no PNG writer");
-      }
-    }
   }
 }
