@@ -1,24 +1,35 @@
 package org.scoresde.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.scoresde.cli.UserError;
 
 /**
  * What {@code evaluate} wrote to nll.json: the negative log-likelihood per dimension (bits/dim for
  * images, nats/dim for vectors), its standard error and 95% interval, the number of examples, the
- * mean number of score evaluations, and how the probability-flow ODE was solved.
+ * mean number of score evaluations, how the probability-flow ODE was solved, and the least and most
+ * likely examples (highest and lowest values first).
  */
 public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, double ciLo, double ciHi, long n,
     double nfeMean, Map<String, Double> perShard, Map<Integer, LabelValue> perLabel, String solver, double rtol,
-    double atol, String traceEstimator, long dequantRepeats, double seconds, String unit) {
+    double atol, String traceEstimator, long dequantRepeats, double seconds, String unit, List<Ranked> leastLikely,
+    List<Ranked> mostLikely) {
 
   /** One class label's mean value, its 95% interval and its number of examples. */
   public record LabelValue(double mean, double ciLo, double ciHi, long n) {}
 
+  /** An example at one end of the likelihood ranking: its index, label and class name when known, and value. */
+  public record Ranked(long index, OptionalInt label, Optional<String> className, double value) {}
+
   public Evaluation {
+    leastLikely = List.copyOf(leastLikely);
+    mostLikely = List.copyOf(mostLikely);
     perShard = Map.copyOf(perShard);
     perLabel = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(perLabel));
   }
@@ -68,7 +79,31 @@ public record Evaluation(double bitsPerDim, double natsPerDim, double stderr, do
     return new Evaluation(bpd, npd, Json.number(o, "stderr", source), ci[0], ci[1], Json.integer(o, "n", -1, source),
         Json.number(o, "nfe_mean", source), shards, labels, Json.text(o, "solver"), Json.number(o, "rtol", source),
         Json.number(o, "atol", source), Json.text(o, "trace_estimator"), Json.integer(o, "dequant_repeats", -1, source),
-        Json.number(o, "seconds", source), unit);
+        Json.number(o, "seconds", source), unit, ranked(o, "least_likely", source), ranked(o, "most_likely", source));
+  }
+
+  /** nll.json's list {@code field} of ranked examples; empty when absent (older evaluations). */
+  private static List<Ranked> ranked(JsonNode o, String field, String source) {
+    JsonNode a = o.get(field);
+    if (a == null || a.isNull()) {
+      return List.of();
+    }
+    String where = source + " " + field;
+    if (!a.isArray()) {
+      throw new UserError(where + " must be a list of {index, label, value}");
+    }
+    List<Ranked> out = new ArrayList<>();
+    for (JsonNode e : a) {
+      JsonNode item = Json.object(e, where);
+      long index = Json.integer(item, "index", -1, where);
+      if (index < 0) {
+        throw new UserError(where + ": every example needs an 'index'");
+      }
+      long label = Json.integer(item, "label", Long.MIN_VALUE, where);
+      out.add(new Ranked(index, label == Long.MIN_VALUE ? OptionalInt.empty() : OptionalInt.of((int) label),
+          Optional.ofNullable(Json.text(item, "class")), Json.number(item, "value", where)));
+    }
+    return out;
   }
 
   /** The object's 'ci95' as {lo, hi}, NaN when absent; anything but a pair is refused. */

@@ -213,6 +213,7 @@ public final class ReportBuilder {
           Numbers.count(v.n()))));
       blocks.add(new Block.Table(List.of("label", e.unit() + " [95% interval]", "examples"), labelRows, List.of(1, 2)));
     });
+    run.evaluation().filter(e -> !e.leastLikely().isEmpty()).ifPresent(e -> extremes(run, e, blocks));
     run.evaluation().filter(e -> !e.perShard().isEmpty()).ifPresent(e -> {
       blocks.add(new Block.Subheading("By shard"));
       List<List<String>> shardRows = new ArrayList<>();
@@ -224,6 +225,30 @@ public final class ReportBuilder {
       }
     });
     return new ReportDocument.Section("evaluation", "Evaluation", blocks);
+  }
+
+  /** The least and most likely examples: evaluate's strips (images) and the ranked lists of nll.json. */
+  private static void extremes(RunData run, Evaluation e, List<Block> blocks) {
+    blocks.add(new Block.Subheading("Least and most likely examples"));
+    blocks.add(new Block.Text("The examples with the highest " + e.unit() + " (the model finds them least likely: odd "
+        + "examples, or what the model has not learned) and the lowest (the most typical to it), ranked, read row by row."));
+    String[][] ends = {{"least_likely.png", "least likely", "highest"}, {"most_likely.png", "most likely", "lowest"}};
+    for (String[] end : ends) {
+      List<Evaluation.Ranked> ranked = end[0].startsWith("least") ? e.leastLikely() : e.mostLikely();
+      run.evaluationPictures().stream().filter(p -> p.file().equals(end[0])).findFirst().ifPresent(p -> {
+        int scale = Math.max(1, Math.min(4, 640 / Math.max(1, p.width())));
+        blocks.add(new Block.Figure(p, "The " + ranked.size() + " " + end[1] + " examples (" + end[2] + " " + e.unit()
+            + " first).", p.width() * scale, scale > 1));
+      });
+      List<List<String>> rows = new ArrayList<>();
+      for (int i = 0; i < ranked.size(); i++) {
+        Evaluation.Ranked r = ranked.get(i);
+        rows.add(List.of(String.valueOf(i + 1), String.valueOf(r.index()),
+            r.label().isPresent() ? r.label().getAsInt() + r.className().map(c -> " (" + c + ")").orElse("") : "-",
+            Numbers.fixed(r.value(), 4)));
+      }
+      blocks.add(new Block.Table(List.of(end[1] + ": rank", "index", "label", e.unit()), rows, List.of(0, 1, 3)));
+    }
   }
 
   private ReportDocument.Section samples(RunData run) {

@@ -73,11 +73,19 @@ public final class RunReader {
 
     Optional<Evaluation> evaluation = Optional.empty();
     Optional<PerExampleValues> perExample = Optional.empty();
+    List<Picture> evaluationPictures = new ArrayList<>();
     Path evalDir = new Path(paths.evalDir());
     FileSystem evalFs = evalDir.getFileSystem(conf);
     if (evalFs.exists(evalDir)) {
       evaluation = readText(evalFs, new Path(evalDir, "nll.json")).map(t -> Evaluation.parse(t, paths.evalDir() + "/nll.json"));
       perExample = new PerExampleReader(evalFs, conf).read(evalDir);
+      String[][] ends = {{"least_likely.png", "Least likely examples"}, {"most_likely.png", "Most likely examples"}};
+      for (String[] end : ends) {
+        Path p = new Path(evalDir, end[0]);
+        if (evalFs.exists(p)) {
+          evaluationPictures.add(Picture.of(end[0], end[1], readBytes(evalFs, p), HadoopPaths.shown(p)));
+        }
+      }
       if (evaluation.isEmpty() && perExample.isEmpty() && paths.eval() != null) {
         throw new UserError("evaluation directory " + paths.eval() + " holds neither nll.json nor per_example/; "
             + "pass the --out directory of evaluate");
@@ -103,7 +111,8 @@ public final class RunReader {
         && samples.isEmpty()) {
       throw new UserError(paths.run() + " is not a run directory: it holds none of " + RUN_LAYOUT);
     }
-    return new RunData(paths.run(), config, modelBytes, sha, metrics, evaluation, perExample, samples, notes);
+    return new RunData(paths.run(), config, modelBytes, sha, metrics, evaluation, perExample, evaluationPictures, samples,
+        notes);
   }
 
   private void readSamples(FileSystem fs, Path dir, List<SampleSet> out, List<String> notes) throws IOException {

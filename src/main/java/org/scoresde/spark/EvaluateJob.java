@@ -35,7 +35,8 @@ import scala.Tuple2;
  * The evaluate job: the probability-flow negative log-likelihood of every example of a shard
  * directory, integrated in batches inside each partition; only per-partition summaries reach the
  * driver, so memory stays flat as the data grows. Writes OUT/nll.json and OUT/per_example/
- * (Parquet: index, shard, label, value, nfe), then OUT/_SUCCESS.
+ * (Parquet: index, shard, label, value, nfe), for images the strips of the least and most likely
+ * examples ({@link LikelihoodExtremes}), then OUT/_SUCCESS.
  */
 public final class EvaluateJob {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
@@ -118,6 +119,7 @@ public final class EvaluateJob {
         }
       }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
       NllSummary summary;
+      LikelihoodExtremes extremes;
       try {
         StructType schema = DataTypes.createStructType(List.of(
             DataTypes.createStructField("index", DataTypes.LongType, false),
@@ -133,6 +135,8 @@ public final class EvaluateJob {
         summary = spark.read().parquet(perExample).select("value", "nfe", "shard", "label").javaRDD()
             .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2), r.getInt(3)),
                 NllSummary::merge);
+        extremes = LikelihoodExtremes.of(spark.read().parquet(perExample), LikelihoodExtremes.COUNT);
+        extremes.writePictures(out.fileSystem(), out.temporary(), input.rows(req.limit()), m);
       } catch (Exception e) {
         Optional<UserError> memory = TaskOutOfMemoryException.explain(e, "evaluate", "--batch-size (now " + req.batchSize() + ")");
         if (memory.isPresent()) {
@@ -173,6 +177,7 @@ public final class EvaluateJob {
           l.put("n", moments.count());
         });
       }
+      extremes.addTo(nll, m);
       nll.put("solver", "dopri5");
       nll.put("rtol", req.rtol());
       nll.put("atol", req.atol());

@@ -83,7 +83,9 @@ final class FakeRun {
     Files.writeString(eval.resolve("nll.json"), String.format(Locale.ROOT, """
         {"bits_per_dim": %s, "nats_per_dim": %.6f, "stderr": %.6f, "ci95": [%.6f, %.6f], "n": %d, "nfe_mean": 146.5,
          "per_shard": {"part-00000": 3.40, "part-00001": 3.424}, "solver": "dopri5", "rtol": 1e-5, "atol": 1e-5,
-         "trace_estimator": "rademacher", "dequant_repeats": 5, "seconds": 812.0, "unit": "%s"}
+         "trace_estimator": "rademacher", "dequant_repeats": 5, "seconds": 812.0, "unit": "%s",
+         "least_likely": [{"index": 17, "label": 7, "class": "Sneaker", "value": 4.9}, {"index": 3, "label": 0, "value": 4.5}],
+         "most_likely": [{"index": 250, "label": 1, "class": "Trouser", "value": 2.1}, {"index": 9, "value": 2.2}]}
         """, unitLine.equals("bits/dim") ? String.format(Locale.ROOT, "%.6f", BPD) : "null",
         unitLine.equals("bits/dim") ? 1.234 : BPD, STDERR, lo, hi, EXAMPLES, unitLine));
   }
@@ -164,7 +166,10 @@ final class FakeRun {
     metrics(run, false);
   }
 
-  /** The whole run: configuration, metrics with loss by t, model, evaluation (Parquet) and one sample set. */
+  /**
+   * The whole run: configuration, metrics with loss by t, model, evaluation (Parquet, with the strips of
+   * the least and most likely examples) and one sample set.
+   */
   static void full(Path run) throws IOException {
     config(run);
     metrics(run, true);
@@ -172,6 +177,8 @@ final class FakeRun {
     nllJson(run.resolve("eval"), "bits/dim");
     perExampleParquet(run.resolve("eval"));
     samples(run.resolve("samples"), "dpm-20");
+    ImageIO.write(grid(1, 2), "png", run.resolve("eval/least_likely.png").toFile());
+    ImageIO.write(grid(1, 2), "png", run.resolve("eval/most_likely.png").toFile());
   }
 
   static String text(Path p) throws IOException {

@@ -101,7 +101,12 @@ class ReportCommandTest {
 
     Map<String, byte[]> imgs = embedded(html);
     assertEquals(Set.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png", "samples-dpm-20.png",
-        "trajectory-dpm-20.png"), imgs.keySet());
+        "trajectory-dpm-20.png", "least_likely.png", "most_likely.png"), imgs.keySet());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("eval/least_likely.png")), imgs.get("least_likely.png"));
+    assertTrue(html.contains("Least and most likely examples"), "the ranked examples");
+    assertTrue(html.contains("<td class=\"num\">1</td><td class=\"num\">17</td><td>7 (Sneaker)</td><td class=\"num\">4.9000</td>"),
+        html.substring(html.indexOf("Least and most likely")));
+    assertTrue(md.contains("| 2 | 9 | - | 2.2000 |"), "an unlabelled example in the Markdown table");
     for (String plot : List.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png")) {
       BufferedImage img = image(imgs.get(plot));
       assertEquals(ReportPlots.WIDTH, img.getWidth(), plot);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ import org.scoresde.testing.ToyMixture;
  * evaluate integrates (example, dequantization draw) rows in batches that may split an example's
  * draws, and plans its partitions from the rows; neither the batch size nor the partitioning may
  * change any example's value or evaluation count, because every row's noise and probes are seeded
- * by the example and the draw. nll.json summarizes the values per class label too.
+ * by the example and the draw. nll.json summarizes the values per class label too, and lists (with
+ * their pictures) the least and most likely examples.
  */
 class EvaluateBatchingTest {
   @TempDir static Path dir;
@@ -53,6 +56,7 @@ class EvaluateBatchingTest {
       if (reference == null) {
         reference = values;
         assertPerLabelSummaries(out, values);
+        assertExtremes(out, values);
         continue;
       }
       for (int i = 0; i < values.size(); i++) {
@@ -100,6 +104,50 @@ class EvaluateBatchingTest {
     }
     assertEquals(10, total);
     assertEquals(3, perLabel.size());
+  }
+
+  /**
+   * nll.json's least_likely and most_likely: here all 10 examples (fewer than 16), by value descending and
+   * ascending; least_likely.png and most_likely.png show them in that order, 8 a row, each image's
+   * pixels those of its example (the images file's pixels 0..3 are grey levels 0..3).
+   */
+  private static void assertExtremes(String out, List<List<Object>> values) throws IOException {
+    JsonNode nll = new ObjectMapper().readTree(Files.readString(Path.of(out, "nll.json")));
+    List<List<Object>> descending = values.stream()
+        .sorted((a, b) -> Double.compare((double) b.get(1), (double) a.get(1))).toList();
+    int[][] pixels = imagePixels(10, 4, 4L);
+    for (String end : new String[] {"least_likely", "most_likely"}) {
+      JsonNode list = nll.get(end);
+      assertEquals(10, list.size(), end);
+      BufferedImage strip = ImageIO.read(Path.of(out, end + ".png").toFile());
+      assertEquals(8 * (2 + 2) + 2, strip.getWidth(), end + " width: 8 images of 2 px a row");
+      assertEquals(2 * (2 + 2) + 2, strip.getHeight(), end + " height: two rows");
+      for (int k = 0; k < 10; k++) {
+        List<Object> expected = descending.get(end.startsWith("least") ? k : 9 - k);
+        JsonNode e = list.get(k);
+        assertEquals((long) expected.get(0), e.get("index").asLong(), end + " rank " + k);
+        assertEquals((double) expected.get(1), e.get("value").asDouble(), 0.0, end + " rank " + k);
+        assertEquals((int) expected.get(3), e.get("label").asInt(), end + " rank " + k);
+        int x0 = 2 + (k % 8) * 4;
+        int y0 = 2 + (k / 8) * 4;
+        int[] p = pixels[(int) e.get("index").asLong()];
+        for (int j = 0; j < 4; j++) {
+          assertEquals(p[j], strip.getRGB(x0 + j % 2, y0 + j / 2) & 0xff, end + " rank " + k + " pixel " + j);
+        }
+      }
+    }
+  }
+
+  /** The pixels {@link #writeImages} writes: n images of d values 0..3 from one seeded stream. */
+  private static int[][] imagePixels(int n, int d, long seed) {
+    Random r = new Random(seed);
+    int[][] p = new int[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        p[i][j] = r.nextInt(4);
+      }
+    }
+    return p;
   }
 
   /** An IDX1 label file of n labels i mod classes. */
