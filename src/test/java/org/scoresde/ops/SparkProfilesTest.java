@@ -128,6 +128,9 @@ class SparkProfilesTest {
         long maxPhysical = javacpp(words, "maxphysicalbytes", name);
         long heap = bytes(props.getOrDefault("spark." + side + ".memory", "1g"));
         assertTrue(maxPhysical > heap + maxBytes, name + " " + side + ": maxphysicalbytes must exceed heap + maxbytes");
+        // the launcher's fixed young generation, well inside the heap
+        assertTrue(words.contains("-Xmn256m"), name + " " + side + ": -Xmn256m as the launcher sets it");
+        assertTrue(bytes("256m") * 4 <= heap, name + " " + side + ": the young generation must be a small part of the heap");
         String overhead = props.get("spark." + side + ".memoryOverhead");
         if (name.startsWith("yarn") || name.startsWith("k8s")) {
           // the cluster manager kills a container above memory + overhead: ND4J must hit its own limit first

@@ -91,6 +91,7 @@ class SparkSubmitTest {
     assertTrue(command.contains("-Xmx3g"), command.toString());
     assertTrue(command.containsAll(OpsFiles.java17Opens()), command.toString());
     assertTrue(command.contains("-Dorg.bytedeco.javacpp.maxbytes=3G"), command.toString());
+    assertTrue(command.contains("-Xmn256m"), command.toString());
     String cp = command.get(command.indexOf("-cp") + 1);
     assertTrue(!cp.contains("picocli") && !cp.contains("nd4j") && !cp.contains("target/classes"), cp);
     Result r = run(command);
