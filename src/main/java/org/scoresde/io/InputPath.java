@@ -11,8 +11,10 @@ public record InputPath(String option, String path) {
     }
   }
 
-  /** The file behind a model spec: the mixture file of {@code gmm:FILE}, else the spec itself. */
+  /** The file behind a model spec: the mixture file of {@code gmm:FILE}, the data of {@code empirical:DATA}, else the spec itself. */
   public static InputPath model(String spec) {
-    return new InputPath("--model", spec.startsWith("gmm:") ? spec.substring(4) : spec);
+    int colon = spec.indexOf(':');
+    String scheme = colon > 0 ? spec.substring(0, colon) : "";
+    return new InputPath("--model", scheme.equals("gmm") || scheme.equals("empirical") ? spec.substring(colon + 1) : spec);
   }
 }

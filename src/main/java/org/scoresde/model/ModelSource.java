@@ -10,15 +10,18 @@ import org.apache.hadoop.fs.Path;
 import org.scoresde.cli.UserError;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ModelMetadata;
+import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.score.EmpiricalOptimalScore;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
 /**
- * A model as the jobs name it — a trained {@code model.zip} or an analytic {@code gmm:FILE.json}
- * with an SDE — read once on the driver and carried to executors as bytes (small: a broadcast),
- * where {@link #open()} rebuilds the ScoreModel. Executors never need to see the driver's files.
+ * A model as the jobs name it — a trained {@code model.zip}, an analytic {@code gmm:FILE.json} with
+ * an SDE, or the empirical optimal score of a data set ({@code empirical:DATA}, its points read by
+ * the Spark side) — read once on the driver and carried to executors in a broadcast, where
+ * {@link #open()} rebuilds the ScoreModel. Executors never need to see the driver's files.
  */
 public final class ModelSource implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,17 +29,40 @@ public final class ModelSource implements Serializable {
   private final HadoopModelFiles.Bytes modelBytes;
   private transient ModelMetadata metadata;
   private final String mixtureJson;
-  private final Sde mixtureSde;
+  private final EmpiricalPoints empirical;
+  private final Sde exactSde;
 
-  private ModelSource(String name, HadoopModelFiles.Bytes modelBytes, String mixtureJson, Sde mixtureSde) {
+  /** The points of an empirical model in model space, row after row, with their shape and transform. */
+  private record EmpiricalPoints(float[] values, int count, int[] shape, DataTransform transform) implements Serializable {}
+
+  private ModelSource(String name, HadoopModelFiles.Bytes modelBytes, String mixtureJson, EmpiricalPoints empirical,
+      Sde exactSde) {
     this.name = name;
     this.modelBytes = modelBytes;
     this.mixtureJson = mixtureJson;
-    this.mixtureSde = mixtureSde;
+    this.empirical = empirical;
+    this.exactSde = exactSde;
   }
 
   /**
-   * Reads {@code spec}: {@code gmm:FILE.json} (then {@code sde} is required) or a model file path.
+   * The empirical optimal score of {@code count} points ({@code values}: model-space rows of
+   * C*H*W values for {@code shape}), diffused by {@code sde}: the optimum of denoising score
+   * matching on exactly those points, which reproduces them when sampled (the memorization limit).
+   */
+  public static ModelSource empirical(String name, float[] values, int count, int[] shape, DataTransform transform, Sde sde) {
+    if (sde == null) {
+      throw new UserError("model " + name + " is the empirical optimal score of a data set: choose its SDE with --sde vp|subvp|ve");
+    }
+    if (count < 1 || values.length != (long) count * shape[0] * shape[1] * shape[2]) {
+      throw new IllegalArgumentException("empirical points: " + values.length + " values for " + count + " points of shape "
+          + java.util.Arrays.toString(shape));
+    }
+    return new ModelSource(name, null, null, new EmpiricalPoints(values.clone(), count, shape.clone(), transform), sde);
+  }
+
+  /**
+   * Reads {@code spec}: {@code gmm:FILE.json} (then {@code sde} is required) or a model file path
+   * ({@code empirical:DATA} needs Spark to read its points: {@code spark.ModelSources}).
    * A trained model carries its own SDE; passing one for it is refused rather than ignored.
    */
   public static ModelSource read(String spec, Sde sde, Configuration conf) {
@@ -51,15 +77,15 @@ public final class ModelSource implements Serializable {
       } catch (IllegalArgumentException e) {
         throw new UserError("mixture " + file + ": " + e.getMessage());
       }
-      return new ModelSource(spec, null, json, sde);
+      return new ModelSource(spec, null, json, null, sde);
     }
     if (sde != null) {
-      throw new UserError("--sde applies only to gmm: models; " + spec + " carries its own SDE");
+      throw new UserError("--sde applies only to gmm: and empirical: models; " + spec + " carries its own SDE");
     }
     try {
       Path p = new Path(spec);
       HadoopModelFiles.Bytes bytes = HadoopModelFiles.read(p.getFileSystem(conf), p);
-      ModelSource source = new ModelSource(spec, bytes, null, null);
+      ModelSource source = new ModelSource(spec, bytes, null, null, null);
       source.metadata = HadoopModelFiles.open(bytes, spec).metadata();
       return source;
     } catch (IOException e) {
@@ -75,7 +101,12 @@ public final class ModelSource implements Serializable {
     return mixtureJson != null;
   }
 
-  /** The metadata of a trained model (absent for mixtures). */
+  /** An exact score (a mixture or a data set's empirical score), computed in double precision, not a network. */
+  public boolean isExact() {
+    return exactSde != null;
+  }
+
+  /** The metadata of a trained model (absent for exact scores). */
   public ModelMetadata metadata() {
     if (modelBytes == null) {
       return null;
@@ -86,13 +117,19 @@ public final class ModelSource implements Serializable {
     return metadata;
   }
 
-  /** How examples become model inputs: the trained model's own, identity for mixtures. */
+  /** How examples become model inputs: the trained model's own, identity for mixtures, the data's for empirical scores. */
   public DataTransform transform() {
+    if (empirical != null) {
+      return empirical.transform();
+    }
     return isMixture() ? DataTransform.identity() : metadata().dataTransform();
   }
 
   /** The data shape {channels, height, width} the model expects. */
   public int[] shape() {
+    if (empirical != null) {
+      return empirical.shape().clone();
+    }
     if (isMixture()) {
       return new int[] {1, 1, GaussianMixture.fromJson(mixtureJson).dimension()};
     }
@@ -101,13 +138,17 @@ public final class ModelSource implements Serializable {
   }
 
   public Sde sde() {
-    return isMixture() ? mixtureSde : metadata().sde();
+    return isExact() ? exactSde : metadata().sde();
   }
 
   /** Builds the score model (on the driver or an executor). */
   public ScoreModel open() {
+    if (empirical != null) {
+      int d = empirical.values().length / empirical.count();
+      return new EmpiricalOptimalScore(Nd4j.create(empirical.values(), new long[] {empirical.count(), d}, 'c'), exactSde);
+    }
     if (isMixture()) {
-      return new GaussianMixtureScore(GaussianMixture.fromJson(mixtureJson), mixtureSde);
+      return new GaussianMixtureScore(GaussianMixture.fromJson(mixtureJson), exactSde);
     }
     return HadoopModelFiles.open(modelBytes, name).scoreModel();
   }

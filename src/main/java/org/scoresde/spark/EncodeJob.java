@@ -271,6 +271,6 @@ public final class EncodeJob {
   }
 
   private static DataType type(ModelSource s) {
-    return s.isMixture() ? DataType.DOUBLE : DataType.FLOAT;
+    return s.isExact() ? DataType.DOUBLE : DataType.FLOAT;
   }
 }

@@ -41,7 +41,7 @@ record LikelihoodMemory(long networkRowBytes, long solverExampleBytes, int rowsP
     long d = (long) shape[0] * shape[1] * shape[2];
     int rows = trace.equals("exact")
         ? (int) Math.max(1, Math.min(d, ExactDivergence.DEFAULT_MAX_ROWS / batchSize)) : probes;
-    return estimate(d, source.isMixture() ? null : source.metadata().network(), conf, rows);
+    return estimate(d, source.isExact() ? null : source.metadata().network(), conf, rows);
   }
 
   /** The estimate for data of dimension d and a network (null for an analytic score, which holds no activations). */

@@ -97,7 +97,7 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
     ModelSource source = model.value();
     ScoreModel score = source.open();
     DataTransform transform = source.transform();
-    DataType type = source.isMixture() ? DataType.DOUBLE : DataType.FLOAT;
+    DataType type = source.isExact() ? DataType.DOUBLE : DataType.FLOAT;
     ProbabilityFlowLikelihood pf = new ProbabilityFlowLikelihood(score, DivergenceEstimator.parse(trace, probes))
         .withEta(eta).withTolerances(rtol, atol);
     int d = score.dimension();

@@ -20,7 +20,7 @@ record ModelOnData(ShardedData data, ModelSource source) {
   static ModelOnData read(SparkSession spark, String model, Sde sde, String dir) {
     ShardedData data = ShardReader.read(spark, dir);
     Manifest m = data.manifest();
-    ModelSource source = ModelSource.read(model, sde, spark.sparkContext().hadoopConfiguration());
+    ModelSource source = ModelSources.read(spark, model, sde);
     int[] shape = source.shape();
     if (shape[0] != m.channels() || shape[1] * shape[2] != m.height() * m.width()
         || (shape[1] != m.height() && shape[1] != 1)) {

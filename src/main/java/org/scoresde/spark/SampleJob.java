@@ -86,7 +86,7 @@ public final class SampleJob {
     }
     SparkSession spark = SparkSessions.create("sample", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ModelSource source = ModelSource.read(req.model(), req.sde(), jsc.hadoopConfiguration());
+    ModelSource source = ModelSources.read(spark, req.model(), req.sde());
     Sde sde = source.sde();
     int[] shape = source.shape();
     int d = shape[0] * shape[1] * shape[2];
@@ -285,7 +285,7 @@ public final class SampleJob {
   }
 
   private static DataType type(ModelSource s) {
-    return s.isMixture() ? DataType.DOUBLE : DataType.FLOAT;
+    return s.isExact() ? DataType.DOUBLE : DataType.FLOAT;
   }
 
   private static void appendTrajectory(StringBuilder sb, int k, double t, String kind, float[][] rows) {
