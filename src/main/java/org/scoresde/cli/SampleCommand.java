@@ -120,7 +120,7 @@ public final class SampleCommand implements Callable<Integer> {
         schedule != null ? schedule : s.getString("sample.schedule"),
         s.getDouble("sample.eps"), settings, s.getDouble("sample.ode-tolerance"), s.getInt("sample.gits-teacher-steps"), output.out(),
         sampling.trajectory, s.getInt("sample.batch-size"), output.overwrite(),
-        sampling.reference);
+        sampling.reference, s.getBoolean("sample.denoise-final"));
     new SampleJob(common.master(), s.getLong("seed")).run(req);
     return 0;
   }

@@ -1,6 +1,7 @@
 package org.scoresde.sampling;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
 /**
@@ -15,6 +16,14 @@ public final class Tweedie {
   public static INDArray denoise(Sde sde, INDArray x, INDArray score, double t) {
     double sigma = sde.std(t);
     return score.mul(sigma * sigma).addi(x).divi(sde.meanScale(t));
+  }
+
+  /**
+   * x0_hat of a batch at time t from the model's own score there: the final denoising step that
+   * reference samplers take at the last time (one more score evaluation).
+   */
+  public static INDArray denoise(ScoreModel model, INDArray x, double t) {
+    return denoise(model.sde(), x, model.score(x, Grids.times(x, t)), t);
   }
 
   /** eps_hat = -sigma_t s. */

@@ -36,6 +36,7 @@ import org.scoresde.sampling.Sampler;
 import org.scoresde.sampling.SamplerSettings;
 import org.scoresde.sampling.Samplers;
 import org.scoresde.sampling.Schedules;
+import org.scoresde.sampling.Tweedie;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 import org.scoresde.time.Seeds;
@@ -62,7 +63,7 @@ public final class SampleJob {
   /** What to sample. */
   public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
       SamplerSettings samplerSettings, double odeTolerance, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
-      boolean overwrite, String reference) {}
+      boolean overwrite, String reference, boolean denoiseFinal) {}
 
   /**
    * One partition's output: samples, NFE, (partition 0 only) trajectories, as plain arrays, and the
@@ -113,6 +114,7 @@ public final class SampleJob {
       DataTransform transform = source.transform();
       Broadcast<ClassifierFeatures> features = classifier == null ? null : jsc.broadcast(classifier);
       int batchSize = req.batchSize();
+      boolean denoiseFinal = req.denoiseFinal();
       JavaRDD<Part> partRdd = jsc.parallelize(ids, parts).map(p -> {
         int count = n / parts + (p < n % parts ? 1 : 0);
         if (count == 0) {
@@ -134,8 +136,14 @@ public final class SampleJob {
           } catch (OutOfMemoryError e) {
             throw new TaskOutOfMemoryException("out of memory sampling a batch of " + size + " rows", e);
           }
-          x.addAll(List.of(rows(r.samples())));
-          nfe = Math.max(nfe, r.nfe());
+          INDArray samples = r.samples();
+          long chunkNfe = r.nfe();
+          if (denoiseFinal) {
+            samples = Tweedie.denoise(m, samples, grid[grid.length - 1]);
+            chunkNfe++;
+          }
+          x.addAll(List.of(rows(samples)));
+          nfe = Math.max(nfe, chunkNfe);
           if (chunk == 0) {
             trajectory = r.trajectory().stream().map(SampleJob::rows).toList();
             denoised = r.denoised().stream().map(SampleJob::rows).toList();
@@ -192,6 +200,7 @@ public final class SampleJob {
       json.put("schedule", req.schedule());
       json.put("steps", req.steps());
       json.put("nfe", nfe);
+      json.put("denoise_final", req.denoiseFinal());
       json.put("n", samples.size());
       json.put("seconds", seconds);
       json.put("model", req.model());

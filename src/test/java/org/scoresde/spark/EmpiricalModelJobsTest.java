@@ -94,6 +94,35 @@ class EmpiricalModelJobsTest {
   }
 
   @Test
+  void theFinalDenoisingStepReturnsTheDataPointsThemselves() throws Exception {
+    Path plain = dir.resolve("plain");
+    Path denoised = dir.resolve("denoised");
+    for (Path out : List.of(plain, denoised)) {
+      assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", "empirical:" + shards, "--sde", "vp",
+          "--sampler", "dpm-solver", "--steps", "20", "--n", "16", "--out", out.toString(),
+          "--set", "sample.denoise-final=" + (out == denoised)));
+    }
+    JsonNode a = new ObjectMapper().readTree(Files.readString(plain.resolve("sample.json")));
+    JsonNode b = new ObjectMapper().readTree(Files.readString(denoised.resolve("sample.json")));
+    assertFalse(a.get("denoise_final").asBoolean());
+    assertTrue(b.get("denoise_final").asBoolean());
+    assertEquals(a.get("nfe").asLong() + 1, b.get("nfe").asLong(), "one more score evaluation");
+    double[][] p = points.toDoubleMatrix();
+    List<String> lines = Files.readAllLines(denoised.resolve("samples.csv"));
+    assertEquals(17, lines.size());
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",");
+      double nearest = Double.POSITIVE_INFINITY;
+      for (double[] q : p) {
+        nearest = Math.min(nearest, Math.hypot(Double.parseDouble(f[0]) - q[0], Double.parseDouble(f[1]) - q[1]));
+      }
+      // E[x0 | x_eps] of the empirical distribution is a softmax-weighted mean of the points, all weight on the
+      // nearest one at sigma ~ 0.01: the point itself, to float precision
+      assertTrue(nearest < 1e-5, "denoised sample " + l + " is " + nearest + " from the nearest point");
+    }
+  }
+
+  @Test
   void anEmpiricalModelNeedsItsSdeAndShards() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;
