@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.scoresde.cli.Main;
 import org.scoresde.score.GaussianMixture;
-import org.scoresde.spark.SparkSessions;
+import org.scoresde.testing.StopsSpark;
 
 /**
  * The Scala notebooks in notebooks-scala/, each run by the Spark shell (org.apache.spark.repl.Main -i)
@@ -34,6 +34,7 @@ import org.scoresde.spark.SparkSessions;
  * must exit 0 and write its PNG figures and a summary whose numbers make sense. Heavy: two trainings
  * and four Spark shells take several minutes on 2 cores.
  */
+@ExtendWith(StopsSpark.class)
 class NotebooksTest {
   private static final String[] SMALL = {"--master", "local[2]", "--set", "train.batch-size=32",
       "--set", "train.averaging-frequency=2", "--set", "train.workers=2", "--set", "train.warmup=10",
@@ -68,11 +69,6 @@ class NotebooksTest {
     String fm = "/usr/share/datasets/fashion-mnist/";
     assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", fm + "t10k-images-idx3-ubyte.gz",
         "--labels", fm + "t10k-labels-idx1-ubyte.gz", "--output", fashion.toString(), "--shards", "4"));
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

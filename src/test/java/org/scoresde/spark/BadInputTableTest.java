@@ -17,13 +17,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.data.TestFiles;
 import org.scoresde.testing.FullDiskFileSystem;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 import org.scoresde.testing.TrainRuns;
 
@@ -35,6 +36,7 @@ import org.scoresde.testing.TrainRuns;
  * and nothing new beside them. The full disk is {@link FullDiskFileSystem}, a Hadoop filesystem that
  * fails writes as a full local disk does.
  */
+@ExtendWith(StopsSpark.class)
 class BadInputTableTest {
   @TempDir static Path root;
   @TempDir static Path logs;
@@ -91,11 +93,6 @@ class BadInputTableTest {
         }
       }
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   record Case(String name, List<String> args, String expected) {

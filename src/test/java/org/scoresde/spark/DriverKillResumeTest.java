@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -25,6 +26,7 @@ import org.scoresde.testing.ToyMixture;
  * it starts writing the next one; {@code train --resume} then finishes the run from whatever the kill
  * left behind, and the final weights equal those of an uninterrupted run with the same seed.
  */
+@ExtendWith(StopsSpark.class)
 class DriverKillResumeTest {
   private static final String[] OPENS = {
     "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
@@ -37,11 +39,6 @@ class DriverKillResumeTest {
       "net.residual-blocks=2", "--epochs", "2"};
 
   @TempDir Path dir;
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
-  }
 
   @Test
   void resumeAfterTheDriverWasKilledReachesTheUninterruptedWeights() throws Exception {

@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,6 +23,7 @@ import org.scoresde.cli.Main;
 import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.score.EmpiricalOptimalScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -30,6 +31,7 @@ import org.scoresde.testing.ToyMixture;
  * sample and evaluate use it. Its likelihood of those examples equals the empirical distribution's
  * exact log density, and its samples are the examples again (the memorization limit).
  */
+@ExtendWith(StopsSpark.class)
 class EmpiricalModelJobsTest {
   @TempDir static Path dir;
   static INDArray points;
@@ -40,11 +42,6 @@ class EmpiricalModelJobsTest {
     ToyMixture toy = ToyMixture.draw(3, 2, 21, 12, 8L);
     points = toy.points();
     shards = toy.shard(dir, "points", "local[2]", dir.resolve("shards").toString(), 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

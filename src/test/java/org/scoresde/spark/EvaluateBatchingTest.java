@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.cli.Main;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -28,13 +29,9 @@ import org.scoresde.testing.ToyMixture;
  * by the example and the draw. nll.json summarizes the values per class label too, and lists (with
  * their pictures) the least and most likely examples.
  */
+@ExtendWith(StopsSpark.class)
 class EvaluateBatchingTest {
   @TempDir static Path dir;
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
-  }
 
   @Test
   void valuesDoNotDependOnTheBatchSizeOrThePartitioning() throws Exception {

@@ -16,27 +16,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.cli.Main;
 import org.scoresde.nn.OneDnn;
+import org.scoresde.testing.StopsSpark;
 
 /**
  * The train job on real Fashion-MNIST images with the default 28x28 U-Net on local[2]: the first
  * 1536 test images (IDX files cut from Debian's dataset-fashion-mnist), two workers, twelve
  * averaging rounds; the DSM loss of the last rounds is clearly below that of the first.
  */
+@ExtendWith(StopsSpark.class)
 class FashionTrainTest {
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
   static final int IMAGES = 1536;
 
   @TempDir static Path dir;
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
-  }
 
   @Test
   void lossFallsOnFashionMnist() throws Exception {

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +29,7 @@ import org.scoresde.nn.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;
 import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 import org.scoresde.testing.TrainRuns;
 
@@ -38,6 +39,7 @@ import org.scoresde.testing.TrainRuns;
  * report's field names, the model file records the loss and opens as a score model, dropout with the
  * regularizer is one error line, and the regularizer lowers the held-out Fokker-Planck residual.
  */
+@ExtendWith(StopsSpark.class)
 class FokkerPlanckTrainTest {
   @TempDir static Path dir;
   static String shards;
@@ -51,11 +53,6 @@ class FokkerPlanckTrainTest {
     ToyMixture toy = ToyMixture.draw(3, 2, 2, 1024, 3L);
     mixture = toy.mixture();
     shards = toy.shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

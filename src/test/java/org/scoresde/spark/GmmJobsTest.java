@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +25,7 @@ import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -32,6 +33,7 @@ import org.scoresde.testing.ToyMixture;
  * from a random mixture is sharded from CSV, evaluated with the exact trace, and compared with the
  * mixture's exact log density; every sampler's samples are compared with the mixture's moments.
  */
+@ExtendWith(StopsSpark.class)
 class GmmJobsTest {
   @TempDir static Path dir;
   static GaussianMixture mixture;
@@ -44,11 +46,6 @@ class GmmJobsTest {
     points = toy.points();
     toy.writeModel(dir.resolve("gmm.json"));
     toy.shard(dir, "points", "local[2]", dir.resolve("shards").toString(), 3);
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

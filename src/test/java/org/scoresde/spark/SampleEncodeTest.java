@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.cli.Main;
@@ -24,6 +24,7 @@ import org.scoresde.sampling.Schedules;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -31,6 +32,7 @@ import org.scoresde.testing.ToyMixture;
  * to the data, the slerp path between two encodings starts and ends at those examples, and bad
  * option combinations and inputs stop with one error line and no output.
  */
+@ExtendWith(StopsSpark.class)
 class SampleEncodeTest {
   @TempDir static Path dir;
   static GaussianMixture mixture;
@@ -45,11 +47,6 @@ class SampleEncodeTest {
     points = toy.points().toDoubleMatrix();
     gmm = toy.writeModel(dir.resolve("gmm.json"));
     data = toy.shard(dir, "points", "local[2]", dir.resolve("shards").toString(), 3);
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

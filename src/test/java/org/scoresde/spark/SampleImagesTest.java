@@ -16,9 +16,9 @@ import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,12 +37,14 @@ import org.scoresde.nn.TimeEmbeddingKind;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.StopsSpark;
 
 /**
  * sample on 28x28 images with a tiny U-Net trained a few denoising steps on Fashion-MNIST test
  * images: the Frechet distance against reference shards lands in sample.json with its provenance,
  * and --encode round-trips images and writes the reconstruction and interpolation strips.
  */
+@ExtendWith(StopsSpark.class)
 class SampleImagesTest {
   private static final int IMAGES = 300;
   @TempDir static Path dir;
@@ -61,11 +63,6 @@ class SampleImagesTest {
         "--shards", "2"));
     model = dir.resolve("model.zip").toString();
     trainTinyUnet(pixels, Path.of(model));
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

@@ -12,11 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.model.HadoopModelFiles;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 import org.scoresde.testing.TrainRuns;
 
@@ -25,6 +26,7 @@ import org.scoresde.testing.TrainRuns;
  * fresh network's) with a fresh warm-up, records where it started, and is refused for a model of
  * another architecture, together with --resume, or for a file that is not a model.
  */
+@ExtendWith(StopsSpark.class)
 class TrainInitTest {
   @TempDir static Path dir;
   static String shards;
@@ -40,11 +42,6 @@ class TrainInitTest {
     // EMA off, so that model.zip holds the final weights whose probe loss the last round logged
     assertEquals(0, train("--data", shards, "--out", base.toString(), "--epochs", "4", "--set", "train.warmup=10",
         "--set", "train.ema-decay=0"));
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test

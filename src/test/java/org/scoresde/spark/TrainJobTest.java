@@ -12,21 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.scoresde.model.HadoopModelFiles;
-import org.scoresde.train.ResumeSettings;
+import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 import org.scoresde.testing.TrainRuns;
+import org.scoresde.train.ResumeSettings;
 
 /**
  * The train job on local[2] with 2-D vector data (the residual MLP): the loss falls, a run
  * interrupted and resumed reaches the same weights as an uninterrupted one, and a diverging run
  * stops with one error line and no model file.
  */
+@ExtendWith(StopsSpark.class)
 class TrainJobTest {
   @TempDir static Path dir;
   static String shards;
@@ -37,11 +39,6 @@ class TrainJobTest {
   @BeforeAll
   static void shardToyData() throws Exception {
     shards = ToyMixture.draw(3, 2, 2, 1024, 3L).shard(dir, "toy", "local[2]", dir.resolve("shards").toString(), 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkSessions.create("test", "local[2]").stop();
   }
 
   @Test
