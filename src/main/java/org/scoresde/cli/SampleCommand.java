@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
       "Schedules: uniform, edm (rho = 7), logsnr, gits (dynamic programming over a fine teacher trajectory).",
       "Writes OUT/samples.png (images) or OUT/samples.csv (vectors) and OUT/sample.json; with --trajectory also",
       "the sampling and denoising (x0_hat) trajectories of the first samples. With --reference (28x28 grey models)",
-      "sample.json also gets the Frechet distance between classifier features of the samples and the reference.",
+      "sample.json also gets the Frechet distance between classifier features of the samples and the reference;",
+      "with --training, each sample's distance to its nearest training example beside that of held-out examples.",
       "",
       "With --encode DATA it samples nothing: the probability-flow ODE (RK4 on the --schedule grid of --steps)",
       "carries the first --limit examples of DATA to noise and back, writing OUT/latents.csv (index, label, z...),",
@@ -66,6 +67,14 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--reference", paramLabel = "DATA", description = "Shards of 28x28 grey reference images (e.g. the Fashion-MNIST "
         + "test set): report the Frechet distance of the samples to them (default: none).")
     String reference;
+
+    @Option(names = "--training", paramLabel = "DATA", description = "The model's training shards: report each sample's distance to its "
+        + "nearest training example beside that of held-out examples (--held-out, else --reference), to tell generalizing "
+        + "from memorizing (default: none).")
+    String training;
+
+    @Option(names = "--held-out", paramLabel = "DATA", description = "Held-out shards for --training's comparison (default: --reference).")
+    String heldOut;
   }
 
   /** Options of deterministic encoding and interpolation. */
@@ -102,6 +111,9 @@ public final class SampleCommand implements Callable<Integer> {
     if (!encodeOnly.isEmpty()) {
       throw new UserError(String.join(", ", encodeOnly) + " applies only with --encode DATA");
     }
+    if (sampling.heldOut != null && sampling.training == null) {
+      throw new UserError("--held-out applies only with --training DATA");
+    }
     Map<String, Object> knobs = new HashMap<>();
     knobs.put("snr", s.getDouble("sample.snr"));
     knobs.put("corrector_steps", s.getInt("sample.corrector-steps"));
@@ -120,7 +132,7 @@ public final class SampleCommand implements Callable<Integer> {
         schedule != null ? schedule : s.getString("sample.schedule"),
         s.getDouble("sample.eps"), settings, s.getDouble("sample.ode-tolerance"), s.getInt("sample.gits-teacher-steps"), output.out(),
         sampling.trajectory, s.getInt("sample.batch-size"), output.overwrite(),
-        sampling.reference, s.getBoolean("sample.denoise-final"));
+        sampling.reference, s.getBoolean("sample.denoise-final"), sampling.training, sampling.heldOut);
     new SampleJob(common.master(), s.getLong("seed")).run(req);
     return 0;
   }
@@ -138,6 +150,12 @@ public final class SampleCommand implements Callable<Integer> {
     }
     if (sampling.reference != null) {
       sampleOnly.add("--reference");
+    }
+    if (sampling.training != null) {
+      sampleOnly.add("--training");
+    }
+    if (sampling.heldOut != null) {
+      sampleOnly.add("--held-out");
     }
     if (!sampleOnly.isEmpty()) {
       throw new UserError(String.join(", ", sampleOnly) + " applies to sampling, not to --encode");

@@ -63,7 +63,21 @@ public final class SampleJob {
   /** What to sample. */
   public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
       SamplerSettings samplerSettings, double odeTolerance, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
-      boolean overwrite, String reference, boolean denoiseFinal) {}
+      boolean overwrite, String reference, boolean denoiseFinal, String training, String heldOut) {}
+
+  private static List<InputPath> inputs(Request req) {
+    List<InputPath> in = new ArrayList<>(List.of(InputPath.model(req.model())));
+    if (req.reference() != null) {
+      in.add(new InputPath("--reference", req.reference()));
+    }
+    if (req.training() != null) {
+      in.add(new InputPath("--training", req.training()));
+    }
+    if (req.heldOut() != null) {
+      in.add(new InputPath("--held-out", req.heldOut()));
+    }
+    return in;
+  }
 
   /**
    * One partition's output: samples, NFE, (partition 0 only) trajectories, as plain arrays, and the
@@ -93,8 +107,7 @@ public final class SampleJob {
     int d = shape[0] * shape[1] * shape[2];
     ClassifierFeatures classifier = req.reference() == null ? null : referenceClassifier(req, shape, jsc);
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "sample",
-        req.reference() == null ? List.of(InputPath.model(req.model()))
-            : List.of(InputPath.model(req.model()), new InputPath("--reference", req.reference())))) {
+        inputs(req))) {
       long start = System.nanoTime();
       double[] grid;
       if (req.schedule().equals("gits")) {
@@ -213,6 +226,10 @@ public final class SampleJob {
       }
       if (classifier != null) {
         json.set("frechet_distance", frechet(spark, req.reference(), classifier, results));
+      }
+      if (req.training() != null) {
+        json.set("nearest_training", NearestTraining.report(spark, req.training(), samples, transform, d,
+            req.heldOut() != null ? req.heldOut() : req.reference()));
       }
       ArrayNode g = json.putArray("grid");
       for (double t : grid) {

@@ -120,6 +120,37 @@ class EmpiricalModelJobsTest {
   }
 
   @Test
+  void theEmpiricalScoreMemorizesAndNearestTrainingSaysSo() throws Exception {
+    ToyMixture other = ToyMixture.draw(3, 2, 21, 40, 99L);
+    String heldOut = other.shard(dir, "held-out", "local[2]", dir.resolve("held-out-shards").toString(), 2);
+    Path out = dir.resolve("memorized");
+    assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", "empirical:" + shards, "--sde", "vp",
+        "--n", "24", "--out", out.toString(), "--set", "sample.denoise-final=true", "--training", shards,
+        "--held-out", heldOut));
+    JsonNode nt = new ObjectMapper().readTree(Files.readString(out.resolve("sample.json"))).get("nearest_training");
+    assertEquals(12, nt.get("training_examples").asLong());
+    assertEquals(24, nt.get("samples").get("n").asLong());
+    assertEquals(40, nt.get("held_out_examples").get("n").asLong());
+    // the held-out points' own nearest distances, computed here directly (RMS over the 2 dimensions)
+    double[][] p = points.toDoubleMatrix();
+    double[] expected = new double[40];
+    double[][] h = other.points().toDoubleMatrix();
+    for (int i = 0; i < 40; i++) {
+      expected[i] = Double.POSITIVE_INFINITY;
+      for (double[] q : p) {
+        expected[i] = Math.min(expected[i], Math.sqrt((Math.pow(h[i][0] - q[0], 2) + Math.pow(h[i][1] - q[1], 2)) / 2));
+      }
+    }
+    java.util.Arrays.sort(expected);
+    double median = (expected[19] + expected[20]) / 2;
+    // the points travel as floats through the shards
+    assertEquals(median, nt.get("held_out_examples").get("median").asDouble(), 1e-6);
+    assertEquals(expected[0], nt.get("held_out_examples").get("min").asDouble(), 1e-6);
+    assertTrue(nt.get("samples").get("median").asDouble() < 1e-5, "the denoised samples are training points");
+    assertTrue(nt.get("ratio_of_medians").asDouble() < 1e-3, nt.toString());
+  }
+
+  @Test
   void anEmpiricalModelNeedsItsSdeAndShards() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;
