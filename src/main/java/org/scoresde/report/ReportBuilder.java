@@ -262,10 +262,15 @@ public final class ReportBuilder {
     for (SampleSet s : run.samples()) {
       rows.add(List.of(s.name(), orDash(s.sampler()), orDash(s.schedule()), s.steps() >= 0 ? String.valueOf(s.steps())
           : Numbers.UNKNOWN, Numbers.sig(s.nfe()), Numbers.count(s.n()), Numbers.duration(s.seconds()),
-          Numbers.sig(s.samplesPerSecond()), Numbers.fixed(s.fid(), 2)));
+          Numbers.sig(s.samplesPerSecond()), Numbers.fixed(s.fid(), 2), Numbers.fixed(s.nearestTrainingRatio(), 3)));
     }
-    blocks.add(new Block.Table(List.of("set", "sampler", "schedule", "steps", "NFE", "samples", "time", "samples/s", "Fréchet distance"),
-        rows, List.of(3, 4, 5, 6, 7, 8)));
+    blocks.add(new Block.Table(List.of("set", "sampler", "schedule", "steps", "NFE", "samples", "time", "samples/s", "Fréchet distance",
+        "nearest training: samples / held-out"), rows, List.of(3, 4, 5, 6, 7, 8, 9)));
+    if (run.samples().stream().anyMatch(s -> Double.isFinite(s.nearestTrainingRatio()))) {
+      blocks.add(new Block.Text("The last column is the median distance of a sample to its nearest training example over "
+          + "the same median for held-out examples (`sample --training`): near 1 the model generalizes, near 0 it "
+          + "reproduces its training data."));
+    }
     for (SampleSet s : run.samples()) {
       blocks.add(new Block.Subheading(s.name()));
       for (Picture p : s.pictures()) {

@@ -144,6 +144,11 @@ public final class RunReader {
     return Json.number(sample, "fid", source);
   }
 
+  private static double nearestTrainingRatio(JsonNode sample, String source) {
+    JsonNode nt = sample.get("nearest_training");
+    return nt != null && nt.isObject() ? Json.number(nt, "ratio_of_medians", source) : Double.NaN;
+  }
+
   /** Reads one sample set; {@code slugs} keeps the picture file names of different sets apart. */
   private SampleSet readSampleSet(FileSystem fs, Path dir, Set<String> slugs) throws IOException {
     String name = dir.getName();
@@ -170,7 +175,7 @@ public final class RunReader {
     }
     return new SampleSet(name, slug, Json.text(o, "sampler"), Json.text(o, "schedule"), Json.integer(o, "steps", -1, source),
         Json.number(o, "nfe", source), Json.number(o, "seconds", source), Json.integer(o, "n", -1, source),
-        frechetDistance(o, source), pictures, points);
+        frechetDistance(o, source), nearestTrainingRatio(o, source), pictures, points);
   }
 
   /** The first {@link #MAX_POINTS} numeric rows of a samples.csv; a header line is skipped. */

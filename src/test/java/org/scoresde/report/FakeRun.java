@@ -138,7 +138,7 @@ final class FakeRun {
     Path dir = samplesDir.resolve(name);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("sample.json"), """
-        {"sampler": "dpm-solver", "schedule": "logsnr", "steps": 20, "nfe": 40, "seconds": 12.5, "n": 64, "frechet_distance": {"value": 31.4, "samples": 64, "reference_images": 10000}}
+        {"sampler": "dpm-solver", "schedule": "logsnr", "steps": 20, "nfe": 40, "seconds": 12.5, "n": 64, "frechet_distance": {"value": 31.4, "samples": 64, "reference_images": 10000}, "nearest_training": {"ratio_of_medians": 0.912}}
         """);
     ImageIO.write(grid(8, 8), "png", dir.resolve("samples.png").toFile());
     ImageIO.write(grid(1, 10), "png", dir.resolve("trajectory.png").toFile());

@@ -56,10 +56,11 @@ class ReportChromiumTest {
     String dom = chromium("--dump-dom", probe.toUri().toString());
     Matcher body = Pattern.compile("<body data-loaded=\"([^\"]*)\" data-sizes=\"([^\"]*)\"").matcher(dom);
     assertTrue(body.find(), "the probe ran: " + dom.substring(0, Math.min(400, dom.length())));
-    // six report images decode; the control does not, which shows the probe can see a broken image
-    assertEquals("6/7", body.group(1), body.group(2));
+    // eight report images decode; the control does not, which shows the probe can see a broken image
+    assertEquals("8/9", body.group(1), body.group(2));
     assertEquals("loss.png:800x400 loss_by_t.png:800x400 throughput.png:800x400 nll_hist.png:800x400 "
-        + "samples-dpm-20.png:224x224 trajectory-dpm-20.png:280x28 broken-control.png:0x0", body.group(2));
+        + "least_likely.png:56x28 most_likely.png:56x28 samples-dpm-20.png:224x224 trajectory-dpm-20.png:280x28 "
+        + "broken-control.png:0x0", body.group(2));
 
     Path shot = tmp.resolve("shot.png");
     chromium("--screenshot=" + shot, "--window-size=1200,2000", "--hide-scrollbars", html.toUri().toString());

@@ -96,6 +96,8 @@ class ReportCommandTest {
     assertTrue(html.contains("<td>256 examples/s</td>"), "throughput");
     assertTrue(html.contains("<td>1 min 15 s</td>"), "training time");
     assertTrue(html.contains("dpm-solver") && html.contains("31.40"), "sample set row with its Frechet distance (the sample job's frechet_distance.value)");
+    assertTrue(html.contains("<td class=\"num\">31.40</td><td class=\"num\">0.912</td>"), "and its nearest-training ratio");
+    assertTrue(html.contains("near 1 the model generalizes"), "explained");
     assertTrue(html.contains("sde.name") && html.contains("beta-max = 20.0"), "configuration");
     assertTrue(html.contains("sha256 ab12cd34") && html.contains("12.1 KiB"), "model file");
 

@@ -34,7 +34,7 @@ class ReportHdfsTest {
         html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertEquals(Set.of("loss.png", "loss_by_t.png", "throughput.png", "nll_hist.png", "samples-dpm-20.png",
-          "trajectory-dpm-20.png"), ReportCommandTest.embedded(html).keySet());
+          "trajectory-dpm-20.png", "least_likely.png", "most_likely.png"), ReportCommandTest.embedded(html).keySet());
       Set<String> pngs = new TreeSet<>();
       for (FileStatus st : fs.listStatus(new org.apache.hadoop.fs.Path(run, "report"))) {
         pngs.add(st.getPath().getName());
