@@ -256,10 +256,15 @@ public final class EncodeJob {
         throw new IllegalArgumentException("example " + e.index() + " has " + e.size() + " values; the model expects " + d);
       }
       for (int j = 0; j < d; j++) {
-        x[i * d + j] = e.pixels() != null ? transform.toModel(e.pixels()[j] & 0xff, 0.5) : e.values()[j];
+        x[i * d + j] = input(e, j, transform);
       }
     }
     return Nd4j.create(x, new long[] {batch.size(), d}, DataType.DOUBLE).castTo(type);
+  }
+
+  /** Value j of an example in model space: its 8-bit level at the bin centre, or the value itself. */
+  static double input(Example e, int j, DataTransform transform) {
+    return e.pixels() != null ? transform.toModel(e.pixels()[j] & 0xff, 0.5) : e.values()[j];
   }
 
   private static double squared(float[] a, float[] b) {

@@ -78,28 +78,28 @@ final class LikelihoodExtremes {
     List<Object> wanted = new ArrayList<>();
     least.forEach(e -> wanted.add(e.index()));
     most.forEach(e -> wanted.add(e.index()));
-    Map<Long, byte[]> pixels = new HashMap<>();
+    Map<Long, Example> examples = new HashMap<>();
     for (Row r : data.filter(functions.col(ShardSchema.INDEX).isin(wanted.toArray())).collectAsList()) {
       Example e = ShardSchema.toExample(r);
-      pixels.put(e.index(), e.pixels());
+      examples.put(e.index(), e);
     }
     DataTransform t = DataTransform.pixels8Bit(-1.0, 1.0);
-    PngFile.write(fs, new Path(dir, LEAST_PNG), ImageGrid.grid(images(least, pixels, t), m.channels(), m.height(), m.width(), t, COLUMNS));
-    PngFile.write(fs, new Path(dir, MOST_PNG), ImageGrid.grid(images(most, pixels, t), m.channels(), m.height(), m.width(), t, COLUMNS));
+    PngFile.write(fs, new Path(dir, LEAST_PNG), ImageGrid.grid(images(least, examples, t), m.channels(), m.height(), m.width(), t, COLUMNS));
+    PngFile.write(fs, new Path(dir, MOST_PNG), ImageGrid.grid(images(most, examples, t), m.channels(), m.height(), m.width(), t, COLUMNS));
   }
 
-  private static List<float[]> images(List<Extreme> end, Map<Long, byte[]> pixels, DataTransform t) {
+  private static List<float[]> images(List<Extreme> end, Map<Long, Example> examples, DataTransform t) {
     List<float[]> out = new ArrayList<>();
     for (Extreme e : end) {
-      byte[] p = pixels.get(e.index());
-      if (p == null) {
+      Example x = examples.get(e.index());
+      if (x == null) {
         throw new IllegalStateException("example " + e.index() + " of the per-example values is not in the data");
       }
-      float[] x = new float[p.length];
-      for (int j = 0; j < p.length; j++) {
-        x[j] = (float) t.toModel(p[j] & 0xff, 0.5);
+      float[] row = new float[x.size()];
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) EncodeJob.input(x, j, t);
       }
-      out.add(x);
+      out.add(row);
     }
     return out;
   }

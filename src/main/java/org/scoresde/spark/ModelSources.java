@@ -44,7 +44,7 @@ final class ModelSources {
     for (Row r : data.rows().orderBy(ShardSchema.INDEX).collectAsList()) {
       Example e = ShardSchema.toExample(r);
       for (int j = 0; j < d; j++) {
-        values[row * d + j] = e.pixels() != null ? (float) t.toModel(e.pixels()[j] & 0xff, 0.5) : e.values()[j];
+        values[row * d + j] = (float) EncodeJob.input(e, j, t);
       }
       row++;
     }
