@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,7 +34,11 @@ public final class ModelSource implements Serializable {
   private final Sde exactSde;
 
   /** The points of an empirical model in model space, row after row, with their shape and transform. */
-  private record EmpiricalPoints(float[] values, int count, int[] shape, DataTransform transform) implements Serializable {}
+  private record EmpiricalPoints(float[] values, int[] shape, DataTransform transform) implements Serializable {
+    int dimension() {
+      return shape[0] * shape[1] * shape[2];
+    }
+  }
 
   private ModelSource(String name, HadoopModelFiles.Bytes modelBytes, String mixtureJson, EmpiricalPoints empirical,
       Sde exactSde) {
@@ -45,19 +50,19 @@ public final class ModelSource implements Serializable {
   }
 
   /**
-   * The empirical optimal score of {@code count} points ({@code values}: model-space rows of
-   * C*H*W values for {@code shape}), diffused by {@code sde}: the optimum of denoising score
-   * matching on exactly those points, which reproduces them when sampled (the memorization limit).
+   * The empirical optimal score of points ({@code values}: model-space rows of C*H*W values for
+   * {@code shape}), diffused by {@code sde}: the optimum of denoising score matching on exactly those
+   * points, which reproduces them when sampled (the memorization limit). The caller has checked that
+   * the user chose an SDE.
    */
-  public static ModelSource empirical(String name, float[] values, int count, int[] shape, DataTransform transform, Sde sde) {
-    if (sde == null) {
-      throw new UserError("model " + name + " is the empirical optimal score of a data set: choose its SDE with --sde vp|subvp|ve");
-    }
-    if (count < 1 || values.length != (long) count * shape[0] * shape[1] * shape[2]) {
-      throw new IllegalArgumentException("empirical points: " + values.length + " values for " + count + " points of shape "
+  public static ModelSource empirical(String name, float[] values, int[] shape, DataTransform transform, Sde sde) {
+    Objects.requireNonNull(sde, "an empirical model needs an SDE");
+    EmpiricalPoints points = new EmpiricalPoints(values.clone(), shape.clone(), transform);
+    if (values.length == 0 || values.length % points.dimension() != 0) {
+      throw new IllegalArgumentException("empirical points: " + values.length + " values for points of shape "
           + java.util.Arrays.toString(shape));
     }
-    return new ModelSource(name, null, null, new EmpiricalPoints(values.clone(), count, shape.clone(), transform), sde);
+    return new ModelSource(name, null, null, points, sde);
   }
 
   /**
@@ -144,8 +149,8 @@ public final class ModelSource implements Serializable {
   /** Builds the score model (on the driver or an executor). */
   public ScoreModel open() {
     if (empirical != null) {
-      int d = empirical.values().length / empirical.count();
-      return new EmpiricalOptimalScore(Nd4j.create(empirical.values(), new long[] {empirical.count(), d}, 'c'), exactSde);
+      int d = empirical.dimension();
+      return new EmpiricalOptimalScore(Nd4j.create(empirical.values(), new long[] {empirical.values().length / d, d}, 'c'), exactSde);
     }
     if (isMixture()) {
       return new GaussianMixtureScore(GaussianMixture.fromJson(mixtureJson), exactSde);

@@ -48,7 +48,10 @@ final class ModelSources {
       }
       row++;
     }
+    if (row != count) {
+      throw new IllegalStateException(dir + ": the manifest counts " + count + " examples but the shards hold " + row);
+    }
     int[] shape = m.isImage() ? new int[] {m.channels(), m.height(), m.width()} : new int[] {1, 1, d};
-    return ModelSource.empirical(spec, values, row, shape, t, sde);
+    return ModelSource.empirical(spec, values, shape, t, sde);
   }
 }
