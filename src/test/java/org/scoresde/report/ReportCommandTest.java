@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -26,7 +23,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.Main;
+import org.scoresde.testing.CliRun;
 
 class ReportCommandTest {
   private static final Pattern IMG = Pattern.compile(
@@ -39,20 +36,7 @@ class ReportCommandTest {
 
   /** Runs the launcher and returns {exit code, stdout, stderr}. */
   static Object[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      rc = Main.execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return new Object[] {rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    return CliRun.run(args);
   }
 
   /** The embedded images of a page, by their data-file name, decoded from base64. */

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +20,7 @@ import org.scoresde.cli.Main;
 import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.score.EmpiricalOptimalScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.CliRun;
 import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
@@ -152,24 +150,15 @@ class EmpiricalModelJobsTest {
 
   @Test
   void anEmpiricalModelNeedsItsSdeAndShards() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream old = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int noSde;
-    int notShards;
-    try {
-      noSde = Main.execute("sample", "--master", "local[2]", "--model", "empirical:" + shards, "--n", "4", "--out",
-          dir.resolve("no-sde").toString());
-      notShards = Main.execute("sample", "--master", "local[2]", "--model", "empirical:" + dir.resolve("nowhere"), "--sde",
-          "vp", "--n", "4", "--out", dir.resolve("no-data").toString());
-    } finally {
-      System.setErr(old);
-    }
-    String text = err.toString(StandardCharsets.UTF_8);
-    assertEquals(2, noSde, text);
+    Object[] noSde = CliRun.run("sample", "--master", "local[2]", "--model", "empirical:" + shards, "--n", "4", "--out",
+        dir.resolve("no-sde").toString());
+    Object[] notShards = CliRun.run("sample", "--master", "local[2]", "--model", "empirical:" + dir.resolve("nowhere"),
+        "--sde", "vp", "--n", "4", "--out", dir.resolve("no-data").toString());
+    String text = (String) noSde[2] + notShards[2];
+    assertEquals(2, noSde[0], text);
     assertTrue(text.contains("error: model empirical:" + shards + " is the empirical optimal score of a data set: choose its"
         + " SDE with --sde vp|subvp|ve"), text);
-    assertEquals(2, notShards, text);
+    assertEquals(2, notShards[0], text);
     assertTrue(text.contains("error: data " + dir.resolve("nowhere") + " does not exist"), text);
     assertFalse(Files.exists(dir.resolve("no-sde")) || Files.exists(dir.resolve("no-data")), "nothing written");
   }
