@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.score.ScoreModel;
@@ -70,8 +71,8 @@ public final class FokkerPlanckChecks implements VerifyCheck {
         .exactTrace(p.score(), TimeDifference.central(EXACT_TIME_STEP), EXACT_PROBE_STEP).evaluate(p.x(), p.t(), rng.nextLong());
     ScoreFokkerPlanckResidual.Result wrong = ScoreFokkerPlanckResidual
         .exactTrace(rotated, TimeDifference.central(EXACT_TIME_STEP), EXACT_PROBE_STEP).evaluate(p.x(), p.t(), rng.nextLong());
-    double exactMax = max(Rows.values(exact.relativeResidual()));
-    double wrongMedian = median(Rows.values(wrong.relativeResidual()));
+    double exactMax = max(JavaArrays.values(exact.relativeResidual()));
+    double wrongMedian = median(JavaArrays.values(wrong.relativeResidual()));
     List<CheckResult> out = new ArrayList<>();
     // second-order differences with relative steps 1e-5 (t) and 1e-4 (x): truncation ~1e-8 of the terms,
     // rounding ~1e-16 / 1e-9 amplified by the cancellation; 1e-6 leaves a factor 100 over what is measured
@@ -124,11 +125,11 @@ public final class FokkerPlanckChecks implements VerifyCheck {
           FokkerPlanckStencil.DEFAULT_STEP, ProbeDistribution.RADEMACHER, ProbeDistribution.GAUSSIAN, 3);
       FokkerPlanckStencil.Batch batch = stencil.build(p.x(), p.t(), null, null, rng.nextLong());
       INDArray outputs = FokkerPlanckStencil.outputsOf(p.score(), batch);
-      double[] o = Rows.values(outputs);
+      double[] o = JavaArrays.values(outputs);
       for (int j = 0; j < o.length; j++) {
         o[j] += 0.3 * rng.nextGaussian();
       }
-      INDArray noisy = Rows.matrix(o, (int) outputs.size(0), (int) outputs.size(1), DataType.DOUBLE);
+      INDArray noisy = JavaArrays.matrix(o, (int) outputs.size(0), (int) outputs.size(1), DataType.DOUBLE);
       for (boolean unbiased : new boolean[] {false, true}) {
         FokkerPlanckPenalty penalty = new FokkerPlanckPenalty(sde, batch.groups(), 0.15, 0.01, unbiased);
         worst = Math.max(worst, PenaltyGradients.maxRelativeError(penalty, noisy));
@@ -156,7 +157,7 @@ public final class FokkerPlanckChecks implements VerifyCheck {
     double[] exactU = unbiased.perExample(FokkerPlanckStencil.outputsOf(one.score(), batch));
     double[] exactB = biased.perExample(FokkerPlanckStencil.outputsOf(one.score(), batch));
     double[] wrongU = unbiased.perExample(FokkerPlanckStencil.outputsOf(rotated, batch));
-    double target = Rows.values(ScoreFokkerPlanckResidual
+    double target = JavaArrays.values(ScoreFokkerPlanckResidual
         .exactTrace(rotated, TimeDifference.central(EXACT_TIME_STEP), EXACT_PROBE_STEP).evaluate(one.x(), one.t(), 1).penalty())[0];
     List<CheckResult> out = new ArrayList<>();
     // the mean of 4000 independent draws is normal to a good approximation: 4 standard errors fail with probability 6e-5
@@ -173,8 +174,8 @@ public final class FokkerPlanckChecks implements VerifyCheck {
   /** |u_i| times the largest norm of the four terms of the exact residual of example i. */
   private static double[] projectedScale(ScoreFokkerPlanckResidual.Result r, StencilGroups g) {
     double[] out = new double[g.n()];
-    double[][] terms = {Rows.values(r.timeDerivative()), Rows.values(r.driftTerm()), Rows.values(r.divergenceTerm()),
-        Rows.values(r.squaredNormTerm())};
+    double[][] terms = {JavaArrays.values(r.timeDerivative()), JavaArrays.values(r.driftTerm()), JavaArrays.values(r.divergenceTerm()),
+        JavaArrays.values(r.squaredNormTerm())};
     for (int i = 0; i < g.n(); i++) {
       double m = 0;
       for (double[] term : terms) {
@@ -187,7 +188,7 @@ public final class FokkerPlanckChecks implements VerifyCheck {
 
   /** u_i . R_i for every example. */
   private static double[] project(INDArray residual, StencilGroups g) {
-    double[] r = Rows.values(residual);
+    double[] r = JavaArrays.values(residual);
     double[] out = new double[g.n()];
     for (int i = 0; i < g.n(); i++) {
       out[i] = Rows.dot(g.direction(), i * g.d(), r, i * g.d(), g.d());
@@ -246,7 +247,7 @@ public final class FokkerPlanckChecks implements VerifyCheck {
 
     static Problem draw(Sde sde, int d, int n, double tMin, double tMax, Random rng) {
       GaussianMixture m = GaussianMixture.random(3, d, rng);
-      double[] x0 = Rows.values(m.sample(n, rng.nextLong(), DataType.DOUBLE));
+      double[] x0 = JavaArrays.values(m.sample(n, rng.nextLong(), DataType.DOUBLE));
       double[] t = new double[n];
       double[] x = new double[n * d];
       for (int i = 0; i < n; i++) {
@@ -257,8 +258,8 @@ public final class FokkerPlanckChecks implements VerifyCheck {
           x[i * d + j] = gamma * x0[i * d + j] + sigma * rng.nextGaussian();
         }
       }
-      return new Problem(new GaussianMixtureScore(m, sde), Rows.matrix(x, n, d, DataType.DOUBLE),
-          Rows.vector(t, DataType.DOUBLE));
+      return new Problem(new GaussianMixtureScore(m, sde), JavaArrays.matrix(x, n, d, DataType.DOUBLE),
+          JavaArrays.vector(t, DataType.DOUBLE));
     }
   }
 }

@@ -8,6 +8,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
 
@@ -93,7 +94,7 @@ public final class FokkerPlanckLoss implements ILossFunction {
   @Override
   public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     Evaluation e = evaluate(labels, preOutput, activationFn, mask, false);
-    return Rows.create(e.rowScores, new long[] {e.rows, 1}, preOutput.dataType());
+    return JavaArrays.create(e.rowScores, new long[] {e.rows, 1}, preOutput.dataType());
   }
 
   @Override
@@ -137,7 +138,7 @@ public final class FokkerPlanckLoss implements ILossFunction {
     StencilGroups g = stencil().decode(labels.reshape(rows, d), mask);
     int n = g.n();
     int size = g.groupSize();
-    double[] o = Rows.values(out2);
+    double[] o = JavaArrays.values(out2);
     double[] rowScores = new double[rows];
     double[] grad = gradient ? new double[rows * d] : null;
     for (int i = 0; i < n; i++) {
@@ -167,14 +168,14 @@ public final class FokkerPlanckLoss implements ILossFunction {
         rowScores[i * size + FokkerPlanckStencil.CENTER] += size * (alpha * per[i] + share);
       }
       if (gradient) {
-        double[] pg = Rows.values(penalty.gradient(out2));
+        double[] pg = JavaArrays.values(penalty.gradient(out2));
         double f = (double) n * size;
         for (int p = 0; p < pg.length; p++) {
           grad[p] += f * pg[p];
         }
       }
     }
-    INDArray outputGradient = gradient ? Rows.create(grad, out.shape(), preOutput.dataType()) : null;
+    INDArray outputGradient = gradient ? JavaArrays.create(grad, out.shape(), preOutput.dataType()) : null;
     return new Evaluation(rows, rowScores, outputGradient);
   }
 

@@ -1,6 +1,7 @@
 package org.scoresde.fp;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 
 /**
@@ -86,7 +87,7 @@ public final class FokkerPlanckPenalty {
   public INDArray gradient(INDArray outputs) {
     double[] grad = new double[groups.rows() * groups.d()];
     run(outputs, grad);
-    return Rows.matrix(grad, groups.rows(), groups.d(), outputs.dataType());
+    return JavaArrays.matrix(grad, groups.rows(), groups.d(), outputs.dataType());
   }
 
   private record Pass(double[] penalty, double[] residual, double[] scalar) {}
@@ -99,7 +100,7 @@ public final class FokkerPlanckPenalty {
       throw new IllegalArgumentException("expected outputs [" + groups.rows() + ", " + d + "], got "
           + java.util.Arrays.toString(outputs.shape()));
     }
-    double[] o = Rows.values(outputs);
+    double[] o = JavaArrays.values(outputs);
     double[] penalty = new double[n];
     double[] residual = new double[n];
     double[] scalar = new double[n];

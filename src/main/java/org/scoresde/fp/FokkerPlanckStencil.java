@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -139,10 +140,10 @@ public final class FokkerPlanckStencil implements Serializable {
     int k = probesFor(d);
     int g = groupSize(k);
     DataType type = x.dataType();
-    double[] xv = Rows.values(x);
-    double[] tv = Rows.values(t);
-    double[] eps = noise == null ? new double[n * d] : Rows.values(noise);
-    double[] w = weights == null ? filled(n, 1.0) : Rows.values(weights);
+    double[] xv = JavaArrays.values(x);
+    double[] tv = JavaArrays.values(t);
+    double[] eps = noise == null ? new double[n * d] : JavaArrays.values(noise);
+    double[] w = weights == null ? filled(n, 1.0) : JavaArrays.values(weights);
     if (tv.length != n || eps.length != n * d || w.length != n || u.length != n * d || v.length != n * k * d) {
       throw new IllegalArgumentException("stencil inputs disagree: " + n + " x " + d + " points, " + tv.length + " times, "
           + eps.length + " noise entries, " + w.length + " weights, " + u.length + " direction and " + v.length
@@ -192,9 +193,9 @@ public final class FokkerPlanckStencil implements Serializable {
         }
       }
     }
-    INDArray labelArray = Rows.matrix(labels, rows, d, type);
-    INDArray maskArray = Rows.matrix(mask, rows, 1, type);
-    return new Batch(Rows.matrix(inputs, rows, d, type), Rows.vector(times, type), labelArray, maskArray,
+    INDArray labelArray = JavaArrays.matrix(labels, rows, d, type);
+    INDArray maskArray = JavaArrays.matrix(mask, rows, 1, type);
+    return new Batch(JavaArrays.matrix(inputs, rows, d, type), JavaArrays.vector(times, type), labelArray, maskArray,
         decode(labelArray, maskArray));
   }
 
@@ -213,8 +214,8 @@ public final class FokkerPlanckStencil implements Serializable {
           + " entries: make every batch, and the per-worker batch size, a multiple of " + g);
     }
     int n = rows / g;
-    double[] l = Rows.values(labels);
-    double[] m = Rows.values(mask);
+    double[] l = JavaArrays.values(labels);
+    double[] m = JavaArrays.values(mask);
     double[] noise = new double[n * d];
     double[] weights = new double[n];
     double[] x = new double[n * d];
@@ -254,8 +255,8 @@ public final class FokkerPlanckStencil implements Serializable {
    * the network in the penalty and the loss.
    */
   public static INDArray outputsOf(ScoreModel model, Batch batch) {
-    double[] times = Rows.values(batch.times());
-    double[] s = Rows.values(model.score(batch.inputs(), batch.times()));
+    double[] times = JavaArrays.values(batch.times());
+    double[] s = JavaArrays.values(model.score(batch.inputs(), batch.times()));
     int d = (int) batch.inputs().size(1);
     for (int r = 0; r < times.length; r++) {
       double f = -model.sde().std(times[r]);
@@ -263,7 +264,7 @@ public final class FokkerPlanckStencil implements Serializable {
         s[r * d + j] *= f;
       }
     }
-    return Rows.matrix(s, times.length, d, batch.inputs().dataType());
+    return JavaArrays.matrix(s, times.length, d, batch.inputs().dataType());
   }
 
   private static double[] filled(int n, double value) {

@@ -2,6 +2,7 @@ package org.scoresde.fp;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 
 /** Compares {@link FokkerPlanckPenalty#gradient} with central differences of {@link FokkerPlanckPenalty#value}. */
 final class PenaltyGradients {
@@ -15,10 +16,10 @@ final class PenaltyGradients {
    * the value with step RELATIVE_STEP (1 + |o_j|).
    */
   static double maxRelativeError(FokkerPlanckPenalty penalty, INDArray outputs) {
-    double[] o = Rows.values(outputs);
+    double[] o = JavaArrays.values(outputs);
     int rows = (int) outputs.size(0);
     int d = (int) outputs.size(1);
-    double[] g = Rows.values(penalty.gradient(outputs));
+    double[] g = JavaArrays.values(penalty.gradient(outputs));
     double scale = 0;
     for (double v : g) {
       scale = Math.max(scale, Math.abs(v));
@@ -28,9 +29,9 @@ final class PenaltyGradients {
       double h = RELATIVE_STEP * (1 + Math.abs(o[j]));
       double keep = o[j];
       o[j] = keep + h;
-      double plus = penalty.value(Rows.matrix(o, rows, d, DataType.DOUBLE));
+      double plus = penalty.value(JavaArrays.matrix(o, rows, d, DataType.DOUBLE));
       o[j] = keep - h;
-      double minus = penalty.value(Rows.matrix(o, rows, d, DataType.DOUBLE));
+      double minus = penalty.value(JavaArrays.matrix(o, rows, d, DataType.DOUBLE));
       o[j] = keep;
       worst = Math.max(worst, Math.abs((plus - minus) / (2 * h) - g[j]));
     }

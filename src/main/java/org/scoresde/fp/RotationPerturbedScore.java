@@ -1,6 +1,7 @@
 package org.scoresde.fp;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -85,8 +86,8 @@ public final class RotationPerturbedScore implements ScoreModel {
   private INDArray apply(INDArray y, INDArray t, boolean transposed) {
     int n = (int) y.size(0);
     int d = dimension();
-    double[] yv = Rows.values(y);
-    double[] tv = Rows.values(t);
+    double[] yv = JavaArrays.values(y);
+    double[] tv = JavaArrays.values(t);
     double[] out = new double[n * d];
     for (int i = 0; i < n; i++) {
       double ti = tv.length == 1 ? tv[0] : tv[i];
@@ -101,6 +102,6 @@ public final class RotationPerturbedScore implements ScoreModel {
         out[i * d + r] = f * acc;
       }
     }
-    return Rows.matrix(out, n, d, y.dataType());
+    return JavaArrays.matrix(out, n, d, y.dataType());
   }
 }

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -76,11 +77,11 @@ public final class ScoreFokkerPlanckResidual {
     int d = (int) x.size(1);
     DataType type = x.dataType();
     Sde sde = model.sde();
-    double[] tv = Rows.values(t);
+    double[] tv = JavaArrays.values(t);
     if (tv.length != n) {
       throw new IllegalArgumentException("expected " + n + " times, got " + tv.length);
     }
-    double[] xv = Rows.values(x);
+    double[] xv = JavaArrays.values(x);
 
     double[] shifted = new double[2 * n];
     double[] cLater = new double[n];
@@ -97,11 +98,11 @@ public final class ScoreFokkerPlanckResidual {
       cCenter[i] = used.center();
       cEarlier[i] = used.earlier();
     }
-    double[] sShift = Rows.values(model.score(Nd4j.vstack(x, x), Rows.vector(shifted, type)));
+    double[] sShift = JavaArrays.values(model.score(Nd4j.vstack(x, x), JavaArrays.vector(shifted, type)));
     ScoreModel.ScoreAndVjp center = model.scoreAndVjp(x, t, x);
-    double[] s = Rows.values(center.score());
-    double[] jx = Rows.values(center.vjp());
-    double[] js = Rows.values(model.vjp(x, t, center.score()));
+    double[] s = JavaArrays.values(center.score());
+    double[] jx = JavaArrays.values(center.vjp());
+    double[] js = JavaArrays.values(model.vjp(x, t, center.score()));
     double[] gradDiv = gradientOfDivergence(x, xv, tv, n, d, type, seed);
 
     double[] dts = new double[n * d];
@@ -129,8 +130,8 @@ public final class ScoreFokkerPlanckResidual {
           Math.max(Rows.norm(div, o, d), Rows.norm(sq, o, d)));
       relative[i] = scale > 0 ? r / scale : r;
     }
-    return new Result(Rows.matrix(res, n, d, type), Rows.matrix(dts, n, d, type), Rows.matrix(drift, n, d, type),
-        Rows.matrix(div, n, d, type), Rows.matrix(sq, n, d, type), Rows.vector(penalty, type), Rows.vector(relative, type));
+    return new Result(JavaArrays.matrix(res, n, d, type), JavaArrays.matrix(dts, n, d, type), JavaArrays.matrix(drift, n, d, type),
+        JavaArrays.matrix(div, n, d, type), JavaArrays.matrix(sq, n, d, type), JavaArrays.vector(penalty, type), JavaArrays.vector(relative, type));
   }
 
   /** (1/K) sum_k (J^T(x + e v_k) v_k - J^T(x - e v_k) v_k) / 2e per row, e = probeStep sigma_t / |v_k|. */
@@ -169,8 +170,8 @@ public final class ScoreFokkerPlanckResidual {
         times[r] = tv[i];
         times[rows + r] = tv[i];
       }
-      double[] w = Rows.values(model.vjp(Rows.matrix(points, 2 * rows, d, type), Rows.vector(times, type),
-          Rows.matrix(dirs, 2 * rows, d, type)));
+      double[] w = JavaArrays.values(model.vjp(JavaArrays.matrix(points, 2 * rows, d, type), JavaArrays.vector(times, type),
+          JavaArrays.matrix(dirs, 2 * rows, d, type)));
       for (int r = 0; r < rows; r++) {
         int q = first * n + r;
         int i = r % n;

@@ -2,6 +2,7 @@ package org.scoresde.fp;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
@@ -48,10 +49,10 @@ public final class TimeWarpedScore implements ScoreModel {
   }
 
   private INDArray warped(INDArray t) {
-    double[] tv = Rows.values(t);
+    double[] tv = JavaArrays.values(t);
     for (int i = 0; i < tv.length; i++) {
       tv[i] *= 1 + warp;
     }
-    return Rows.vector(tv, t.dataType() == DataType.FLOAT ? DataType.FLOAT : DataType.DOUBLE);
+    return JavaArrays.vector(tv, t.dataType() == DataType.FLOAT ? DataType.FLOAT : DataType.DOUBLE);
   }
 }

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 
 /**
@@ -60,14 +61,14 @@ public final class ExactDivergence implements DivergenceEstimator {
       } else {
         vjp = model.vjp(xs, ts, units);
       }
-      double[] products = Arrays2.values(vjp);
+      double[] products = JavaArrays.values(vjp);
       for (int j = 0; j < c; j++) {
         for (int i = 0; i < n; i++) {
           divergence[i] += products[(j * n + i) * d + first + j];
         }
       }
     }
-    return new ScoreDivergence.Result(score, Arrays2.create(divergence, new long[] {n}, x.dataType()));
+    return new ScoreDivergence.Result(score, JavaArrays.create(divergence, new long[] {n}, x.dataType()));
   }
 
   /** Rows j n .. (j + 1) n - 1 hold the unit vector e_{first + j}. */
@@ -78,7 +79,7 @@ public final class ExactDivergence implements DivergenceEstimator {
         u[(j * n + i) * d + first + j] = 1.0;
       }
     }
-    return Arrays2.create(u, new long[] {(long) c * n, d}, type);
+    return JavaArrays.create(u, new long[] {(long) c * n, d}, type);
   }
 
   @Override

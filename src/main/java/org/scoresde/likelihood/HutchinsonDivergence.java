@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 
 /**
@@ -76,7 +77,7 @@ public final class HutchinsonDivergence implements DivergenceEstimator {
         }
       }
     }
-    INDArray probes = Arrays2.create(v, new long[] {(long) k * n, d}, type);
+    INDArray probes = JavaArrays.create(v, new long[] {(long) k * n, d}, type);
     return (rows, x, t) -> evaluate(model, probes, n, rows, x, t);
   }
 

@@ -3,6 +3,7 @@ package org.scoresde.likelihood;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.ode.Dopri5;
 import org.scoresde.ode.IndexedBatchOde;
 import org.scoresde.ode.OdeResult;
@@ -129,13 +130,13 @@ public final class ProbabilityFlowLikelihood {
       int m = rows.length;
       INDArray x = y.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup();
       ScoreDivergence.Result r = divergence.evaluate(rows, x, t);
-      double[] tv = Arrays2.values(t);
-      double[] div = Arrays2.values(r.divergence());
+      double[] tv = JavaArrays.values(t);
+      double[] div = JavaArrays.values(r.divergence());
       double[] divDrift = new double[m];
       for (int i = 0; i < m; i++) {
         divDrift[i] = d * sde.driftCoefficient(tv[i]) - 0.5 * sde.diffusionSquared(tv[i]) * div[i];
       }
-      return Nd4j.hstack(flow.drift(x, t, r.score()), Arrays2.create(divDrift, new long[] {m, 1}, y.dataType()));
+      return Nd4j.hstack(flow.drift(x, t, r.score()), JavaArrays.create(divDrift, new long[] {m, 1}, y.dataType()));
     };
     INDArray y0 = Nd4j.hstack(x0, Nd4j.zeros(x0.dataType(), n, 1));
     OdeResult out = solver.integrate(augmented, y0, eta, sde.horizon());

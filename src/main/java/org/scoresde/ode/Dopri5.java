@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.nd4j.Workspaces;
 
 /**
@@ -182,7 +183,7 @@ public final class Dopri5 {
           lands[i] = hAbs[i] >= remaining;
           h[i] = lands[i] ? t1 - t[i] : dir * hAbs[i];
         }
-        INDArray hCol = column(h, type);
+        INDArray hCol = JavaArrays.column(h, type);
         stages.getRow(0).assign(k1.reshape(n * width));
         INDArray yNew = null;
         INDArray k7 = null;
@@ -298,7 +299,7 @@ public final class Dopri5 {
       signed[i] = dir * h0[i];
       t[i] = t0 + signed[i];
     }
-    INDArray y1 = f0.mulColumnVector(column(signed, type)).addi(y0);
+    INDArray y1 = f0.mulColumnVector(JavaArrays.column(signed, type)).addi(y0);
     INDArray f1 = counter.eval(rows, t, y1, type);
     double[] d2 = rowRms(f1.sub(f0).divi(scale));
     double[] h = new double[n];
@@ -316,7 +317,7 @@ public final class Dopri5 {
    */
   private static INDArray combination(double[] coefficients, INDArray stages, int count, DataType type) {
     double[] c = Arrays.copyOf(coefficients, count);
-    return vector(c, type).reshape(1, count).mmul(stages.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()));
+    return JavaArrays.vector(c, type).reshape(1, count).mmul(stages.get(NDArrayIndex.interval(0, count), NDArrayIndex.all()));
   }
 
   /** sqrt(mean_j a_ij^2) for every row i. */
@@ -326,24 +327,6 @@ public final class Dopri5 {
       ms[i] = Math.sqrt(ms[i]);
     }
     return ms;
-  }
-
-  private static INDArray column(double[] v, DataType type) {
-    return vector(v, type).reshape(v.length, 1);
-  }
-
-  private static INDArray vector(double[] v, DataType type) {
-    if (type == DataType.DOUBLE) {
-      return Nd4j.createFromArray(v);
-    }
-    if (type == DataType.FLOAT) {
-      float[] f = new float[v.length];
-      for (int i = 0; i < v.length; i++) {
-        f[i] = (float) v[i];
-      }
-      return Nd4j.createFromArray(f);
-    }
-    return Nd4j.createFromArray(v).castTo(type);
   }
 
   private static double[] filled(int n, double v) {
@@ -394,7 +377,7 @@ public final class Dopri5 {
       for (int r : rows) {
         perRow[r]++;
       }
-      INDArray f = ode.derivative(rows, vector(t, type), y);
+      INDArray f = ode.derivative(rows, JavaArrays.vector(t, type), y);
       if (!Arrays.equals(f.shape(), y.shape())) {
         throw new IllegalStateException("F returned shape " + Arrays.toString(f.shape())
             + " for a state of shape " + Arrays.toString(y.shape()));

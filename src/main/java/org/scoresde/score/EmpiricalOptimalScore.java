@@ -3,6 +3,7 @@ package org.scoresde.score;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 
 /**
@@ -85,7 +86,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
   @Override
   public INDArray score(INDArray x, INDArray t) {
     Posterior p = posterior(x, t, null);
-    return MixtureKernel.matrix(p.score(withPoints(p.r, p.n)), p.n, dimension, x.dataType());
+    return JavaArrays.matrix(p.score(withPoints(p.r, p.n)), p.n, dimension, x.dataType());
   }
 
   /**
@@ -95,7 +96,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
   @Override
   public INDArray vjp(INDArray x, INDArray t, INDArray v) {
     Posterior p = posterior(x, t, v);
-    return MixtureKernel.matrix(p.vjp(withPoints(p.centredWeights(), p.n)), p.n, dimension, x.dataType());
+    return JavaArrays.matrix(p.vjp(withPoints(p.centredWeights(), p.n)), p.n, dimension, x.dataType());
   }
 
   @Override
@@ -108,8 +109,8 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
     double[] products = withPoints(both, 2 * n);
     double[] mean = Arrays.copyOfRange(products, 0, n * dimension);
     double[] cov = Arrays.copyOfRange(products, n * dimension, 2 * n * dimension);
-    return new ScoreAndVjp(MixtureKernel.matrix(p.score(mean), n, dimension, x.dataType()),
-        MixtureKernel.matrix(p.vjp(cov), n, dimension, x.dataType()));
+    return new ScoreAndVjp(JavaArrays.matrix(p.score(mean), n, dimension, x.dataType()),
+        JavaArrays.matrix(p.vjp(cov), n, dimension, x.dataType()));
   }
 
   @Override
@@ -119,19 +120,19 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
     for (int i = 0; i < p.n; i++) {
       out[i] = p.logSumExp[i] - Math.log(count) - 0.5 * dimension * (GaussianMixture.log2Pi() + Math.log(p.sigma2[i]));
     }
-    return MixtureKernel.vector(out, x.dataType());
+    return JavaArrays.vector(out, x.dataType());
   }
 
   /** E[x0 | x_t = x] = sum_m r_m y_m, the posterior mean of the data point (the optimal denoiser); returns [N, D]. */
   public INDArray denoise(INDArray x, INDArray t) {
     Posterior p = posterior(x, t, null);
-    return MixtureKernel.matrix(withPoints(p.r, p.n), p.n, dimension, x.dataType());
+    return JavaArrays.matrix(withPoints(p.r, p.n), p.n, dimension, x.dataType());
   }
 
   /** The posterior probability of every data point given x at time t; returns [N, M]. */
   public INDArray responsibilities(INDArray x, INDArray t) {
     Posterior p = posterior(x, t, null);
-    return MixtureKernel.matrix(p.r, p.n, count, x.dataType());
+    return JavaArrays.matrix(p.r, p.n, count, x.dataType());
   }
 
   /** The exact divergence of the score, -D / sigma^2 + (gamma^2 / sigma^4) tr Cov_r(y); returns [N]. */
@@ -152,13 +153,13 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
       double s2 = p.sigma2[i];
       out[i] = -dimension / s2 + p.gamma[i] * p.gamma[i] / (s2 * s2) * (second - meanSq);
     }
-    return MixtureKernel.vector(out, x.dataType());
+    return JavaArrays.vector(out, x.dataType());
   }
 
   /** a [rows, D] times the points transposed: [rows, M]. */
   private double[] againstPoints(double[] a, int rows) {
     if ((long) rows * count * dimension >= BLAS_THRESHOLD) {
-      return MixtureKernel.flat(MixtureKernel.matrix(a, rows, dimension, DataType.DOUBLE).mmul(pointsT));
+      return MixtureKernel.flat(JavaArrays.matrix(a, rows, dimension, DataType.DOUBLE).mmul(pointsT));
     }
     double[] out = new double[rows * count];
     for (int i = 0; i < rows; i++) {
@@ -178,7 +179,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
   /** w [rows, M] times the points: [rows, D]. */
   private double[] withPoints(double[] w, int rows) {
     if ((long) rows * count * dimension >= BLAS_THRESHOLD) {
-      return MixtureKernel.flat(MixtureKernel.matrix(w, rows, count, DataType.DOUBLE).mmul(points));
+      return MixtureKernel.flat(JavaArrays.matrix(w, rows, count, DataType.DOUBLE).mmul(points));
     }
     double[] out = new double[rows * dimension];
     for (int i = 0; i < rows; i++) {
@@ -356,7 +357,7 @@ public final class EmpiricalOptimalScore implements ScoreModel, ExactDensity, ja
 
   /** Rebuilds the ND4J copies of the points after deserialisation. */
   private Object readResolve() {
-    return new EmpiricalOptimalScore(MixtureKernel.matrix(flatPoints, count, dimension, DataType.DOUBLE), sde);
+    return new EmpiricalOptimalScore(JavaArrays.matrix(flatPoints, count, dimension, DataType.DOUBLE), sde);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.scoresde.score;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 
 /**
@@ -59,7 +60,7 @@ public final class GaussianMixtureScore implements ScoreModel, ExactDensity, jav
   /** log p_t(x) for every row; returns [N]. */
   @Override
   public INDArray logDensity(INDArray x, INDArray t) {
-    return MixtureKernel.vector(run(x, t, null, MixtureKernel.LOG_DENSITY).logDensity(), x.dataType());
+    return JavaArrays.vector(run(x, t, null, MixtureKernel.LOG_DENSITY).logDensity(), x.dataType());
   }
 
   /**
@@ -68,13 +69,13 @@ public final class GaussianMixtureScore implements ScoreModel, ExactDensity, jav
    * products); returns [N].
    */
   public INDArray divergence(INDArray x, INDArray t) {
-    return MixtureKernel.vector(run(x, t, null, MixtureKernel.DIVERGENCE).divergence(), x.dataType());
+    return JavaArrays.vector(run(x, t, null, MixtureKernel.DIVERGENCE).divergence(), x.dataType());
   }
 
   /** The posterior probability of each component given x at time t; returns [N, K]. */
   public INDArray responsibilities(INDArray x, INDArray t) {
     MixtureKernel.Result r = run(x, t, null, MixtureKernel.RESPONSIBILITIES);
-    return MixtureKernel.matrix(r.responsibilities(), (int) x.size(0), mixture.components(), x.dataType());
+    return JavaArrays.matrix(r.responsibilities(), (int) x.size(0), mixture.components(), x.dataType());
   }
 
   /** E[x0 | x_t = x] by Tweedie's formula (x + sigma_t^2 s) / gamma_t; returns [N, D]. */
@@ -141,7 +142,7 @@ public final class GaussianMixtureScore implements ScoreModel, ExactDensity, jav
   }
 
   private INDArray matrix(double[] data, INDArray like) {
-    return MixtureKernel.matrix(data, (int) like.size(0), dimension(), like.dataType());
+    return JavaArrays.matrix(data, (int) like.size(0), dimension(), like.dataType());
   }
 
   @Override

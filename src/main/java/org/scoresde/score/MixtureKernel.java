@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nd4j.JavaArrays;
 
 /**
  * The exact row-by-row evaluation, in double precision, of a Gaussian mixture diffused to
@@ -191,7 +192,7 @@ final class MixtureKernel {
     checkShape(x, g.dimension());
     int n = (int) x.size(0);
     Result r = evaluate(g, flat(x), n, filled(n, gamma), filled(n, sigma * sigma), null, LOG_DENSITY);
-    return vector(r.logDensity(), x.dataType());
+    return JavaArrays.vector(r.logDensity(), x.dataType());
   }
 
   /** The index of the largest responsibility for every row of x. */
@@ -241,15 +242,5 @@ final class MixtureKernel {
       return filled(n, v[0]);
     }
     throw new IllegalArgumentException("expected " + n + " times (one per row), got shape " + Arrays.toString(t.shape()));
-  }
-
-  static INDArray matrix(double[] data, int rows, int cols, DataType type) {
-    INDArray a = Nd4j.create(data, new long[] {rows, cols}, 'c');
-    return type == DataType.DOUBLE ? a : a.castTo(type);
-  }
-
-  static INDArray vector(double[] data, DataType type) {
-    INDArray a = Nd4j.createFromArray(data);
-    return type == DataType.DOUBLE ? a : a.castTo(type);
   }
 }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.fp.FokkerPlanckStencil;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbedding;
 import org.scoresde.sde.Sde;
@@ -59,7 +60,7 @@ public final class DenoisingScoreMatching {
     INDArray xt = noised(x0, t, noise);
     INDArray features = embedding.features(t, type);
     return new MultiDataSet(new INDArray[] {networkInput(xt), features}, new INDArray[] {noise.dup()}, null,
-        new INDArray[] {column(w, type)});
+        new INDArray[] {JavaArrays.column(w, type)});
   }
 
   /**
@@ -107,7 +108,7 @@ public final class DenoisingScoreMatching {
       sigma[i] = sde.std(t[i]);
     }
     INDArray flat = x0.dup('c').reshape('c', n, config.dimension());
-    return flat.mulColumnVector(column(gamma, type)).addi(noise.mulColumnVector(column(sigma, type)));
+    return flat.mulColumnVector(JavaArrays.column(gamma, type)).addi(noise.mulColumnVector(JavaArrays.column(sigma, type)));
   }
 
   private INDArray networkInput(INDArray rows) {
@@ -136,9 +137,5 @@ public final class DenoisingScoreMatching {
   /** The weighted DSM loss of a batch built here: the mean over examples of w_i ||eps_i - eps_theta_i||^2. */
   public static double loss(ComputationGraph graph, MultiDataSet batch) {
     return perExampleLoss(graph, batch).meanNumber().doubleValue();
-  }
-
-  private static INDArray column(double[] values, DataType type) {
-    return Nd4j.create(values, new long[] {values.length, 1}, DataType.DOUBLE).castTo(type);
   }
 }

@@ -23,6 +23,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
 
@@ -60,7 +61,7 @@ class FokkerPlanckLossTest {
         eps[i * D + j] = rng.nextGaussian();
       }
     }
-    return loss.stencil().build(p.x(), p.t(), Rows.matrix(eps, n, D, DataType.DOUBLE), Rows.vector(w, DataType.DOUBLE),
+    return loss.stencil().build(p.x(), p.t(), JavaArrays.matrix(eps, n, D, DataType.DOUBLE), JavaArrays.vector(w, DataType.DOUBLE),
         rng.nextLong());
   }
 

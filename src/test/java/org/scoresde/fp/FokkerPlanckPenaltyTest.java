@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
@@ -34,7 +35,7 @@ class FokkerPlanckPenaltyTest {
       for (int j = 0; j < o.length; j++) {
         o[j] += 0.5 * rng.nextGaussian();
       }
-      INDArray outputs = Rows.matrix(o, b.groups().rows(), 4, DataType.DOUBLE);
+      INDArray outputs = JavaArrays.matrix(o, b.groups().rows(), 4, DataType.DOUBLE);
       for (boolean unbiased : new boolean[] {false, true}) {
         for (double scalar : new double[] {0.0, 0.3}) {
           FokkerPlanckPenalty pen = new FokkerPlanckPenalty(sde, b.groups(), 0.15, scalar, unbiased);
@@ -57,7 +58,7 @@ class FokkerPlanckPenaltyTest {
       o[j] += 0.5 * rng.nextGaussian();
     }
     int d = b.groups().d();
-    INDArray outputs = Rows.matrix(o, b.groups().rows(), d, DataType.DOUBLE);
+    INDArray outputs = JavaArrays.matrix(o, b.groups().rows(), d, DataType.DOUBLE);
     double[] all = new FokkerPlanckPenalty(vp, b.groups(), 1, 0, false).perExample(outputs);
     double[] t = b.groups().time();
     double cut = 0.5 * (t[0] + t[1]);
@@ -213,8 +214,8 @@ class FokkerPlanckPenaltyTest {
   @Test
   void unbiasedFormNeedsTwoProbes() {
     Sde vp = Sdes.create("vp");
-    FokkerPlanckStencil.Batch b = FokkerPlanckStencil.defaults(vp).build(Rows.matrix(new double[2], 1, 2, DataType.DOUBLE),
-        Rows.vector(new double[] {0.5}, DataType.DOUBLE), null, null, 1);
+    FokkerPlanckStencil.Batch b = FokkerPlanckStencil.defaults(vp).build(JavaArrays.matrix(new double[2], 1, 2, DataType.DOUBLE),
+        JavaArrays.vector(new double[] {0.5}, DataType.DOUBLE), null, null, 1);
     assertThrows(IllegalArgumentException.class, () -> new FokkerPlanckPenalty(vp, b.groups(), 1, 0, true));
   }
 

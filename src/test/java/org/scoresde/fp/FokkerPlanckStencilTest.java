@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
 
@@ -30,8 +31,8 @@ class FokkerPlanckStencilTest {
     double[] w = {0.5, 2.0};
     FokkerPlanckStencil st = new FokkerPlanckStencil(VP, TimeDifference.reference(), 0.1, 0.2,
         ProbeDistribution.GAUSSIAN, ProbeDistribution.GAUSSIAN, k);
-    FokkerPlanckStencil.Batch b = st.build(Rows.matrix(x, n, d, DataType.DOUBLE), Rows.vector(t, DataType.DOUBLE),
-        Rows.matrix(noise, n, d, DataType.DOUBLE), Rows.vector(w, DataType.DOUBLE), u, v);
+    FokkerPlanckStencil.Batch b = st.build(JavaArrays.matrix(x, n, d, DataType.DOUBLE), JavaArrays.vector(t, DataType.DOUBLE),
+        JavaArrays.matrix(noise, n, d, DataType.DOUBLE), JavaArrays.vector(w, DataType.DOUBLE), u, v);
     int g = 3 + 4 * k;
     assertEquals(g, st.groupSizeAt(d));
     assertArrayEquals(new long[] {n * g, d}, b.inputs().shape());
@@ -87,8 +88,8 @@ class FokkerPlanckStencilTest {
     int d = 4;
     FokkerPlanckStencil st = new FokkerPlanckStencil(VP, TimeDifference.reference(), 0.1, 0.1,
         ProbeDistribution.RADEMACHER, ProbeDistribution.BASIS, 0);
-    INDArray x = Rows.matrix(new double[d], 1, d, DataType.DOUBLE);
-    StencilGroups g = st.build(x, Rows.vector(new double[] {0.5}, DataType.DOUBLE), null, null, 3).groups();
+    INDArray x = JavaArrays.matrix(new double[d], 1, d, DataType.DOUBLE);
+    StencilGroups g = st.build(x, JavaArrays.vector(new double[] {0.5}, DataType.DOUBLE), null, null, 3).groups();
     assertEquals(d, g.probes());
     assertEquals(3 + 4 * d, g.groupSize());
     for (int a = 0; a < d; a++) {
@@ -104,8 +105,8 @@ class FokkerPlanckStencilTest {
     int d = 5;
     Random rng = new Random(2);
     FokkerPlanckStencil st = FokkerPlanckStencil.defaults(Sdes.create("ve"));
-    INDArray x = Rows.matrix(gaussian(n * d, rng), n, d, DataType.FLOAT);
-    INDArray t = Rows.vector(new double[] {0.013, 0.4, 0.999}, DataType.FLOAT);
+    INDArray x = JavaArrays.matrix(gaussian(n * d, rng), n, d, DataType.FLOAT);
+    INDArray t = JavaArrays.vector(new double[] {0.013, 0.4, 0.999}, DataType.FLOAT);
     FokkerPlanckStencil.Batch b = st.build(x, t, null, null, 4);
     assertEquals(DataType.FLOAT, b.inputs().dataType());
     assertEquals(DataType.FLOAT, b.labels().dataType());
@@ -123,8 +124,8 @@ class FokkerPlanckStencilTest {
   void sameSeedSameRowsOtherSeedOtherDirections() {
     FokkerPlanckStencil st = FokkerPlanckStencil.defaults(VP);
     Random rng = new Random(3);
-    INDArray x = Rows.matrix(gaussian(8, rng), 4, 2, DataType.DOUBLE);
-    INDArray t = Rows.vector(new double[] {0.1, 0.2, 0.3, 0.4}, DataType.DOUBLE);
+    INDArray x = JavaArrays.matrix(gaussian(8, rng), 4, 2, DataType.DOUBLE);
+    INDArray t = JavaArrays.vector(new double[] {0.1, 0.2, 0.3, 0.4}, DataType.DOUBLE);
     assertEquals(st.build(x, t, null, null, 5).inputs(), st.build(x, t, null, null, 5).inputs());
     assertFalse(st.build(x, t, null, null, 5).inputs().equals(st.build(x, t, null, null, 6).inputs()));
   }
@@ -133,8 +134,8 @@ class FokkerPlanckStencilTest {
   void decodeRejectsBatchesThatSplitAGroup() {
     FokkerPlanckStencil st = FokkerPlanckStencil.defaults(VP);
     Random rng = new Random(4);
-    FokkerPlanckStencil.Batch b = st.build(Rows.matrix(gaussian(6, rng), 3, 2, DataType.DOUBLE),
-        Rows.vector(new double[] {0.1, 0.5, 0.9}, DataType.DOUBLE), null, null, 1);
+    FokkerPlanckStencil.Batch b = st.build(JavaArrays.matrix(gaussian(6, rng), 3, 2, DataType.DOUBLE),
+        JavaArrays.vector(new double[] {0.1, 0.5, 0.9}, DataType.DOUBLE), null, null, 1);
     INDArray labels = b.labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20), org.nd4j.linalg.indexing.NDArrayIndex.all());
     INDArray mask = b.labelMask().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20), org.nd4j.linalg.indexing.NDArrayIndex.all());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> st.decode(labels, mask));

@@ -3,6 +3,7 @@ package org.scoresde.fp;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.sde.Sde;
 
 /** Shared test problems: points of a diffused random mixture, and the largest term norms of a residual. */
@@ -17,13 +18,13 @@ final class FpFixtures {
   static double termScale(ScoreFokkerPlanckResidual.Result r, int i, int d) {
     double m = 0;
     for (INDArray term : new INDArray[] {r.timeDerivative(), r.driftTerm(), r.divergenceTerm(), r.squaredNormTerm()}) {
-      m = Math.max(m, Rows.norm(Rows.values(term.getRow(i)), 0, d));
+      m = Math.max(m, Rows.norm(JavaArrays.values(term.getRow(i)), 0, d));
     }
     return m;
   }
 
   static double[] values(INDArray a) {
-    return Rows.values(a.castTo(DataType.DOUBLE));
+    return JavaArrays.values(a.castTo(DataType.DOUBLE));
   }
 
   static double max(double[] a) {

@@ -8,6 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.nd4j.JavaArrays;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
@@ -77,9 +78,9 @@ class ScoreFokkerPlanckResidualTest {
           double[] minus = plus.clone();
           plus[k] += h;
           minus[k] -= h;
-          INDArray ti = Rows.vector(new double[] {t[i]}, DataType.DOUBLE);
-          fd[k] = 0.5 * g2 * (score.divergence(Rows.matrix(plus, 1, d, DataType.DOUBLE), ti).getDouble(0)
-              - score.divergence(Rows.matrix(minus, 1, d, DataType.DOUBLE), ti).getDouble(0)) / (2 * h);
+          INDArray ti = JavaArrays.vector(new double[] {t[i]}, DataType.DOUBLE);
+          fd[k] = 0.5 * g2 * (score.divergence(JavaArrays.matrix(plus, 1, d, DataType.DOUBLE), ti).getDouble(0)
+              - score.divergence(JavaArrays.matrix(minus, 1, d, DataType.DOUBLE), ti).getDouble(0)) / (2 * h);
         }
         double[] term = FpFixtures.values(r.divergenceTerm().getRow(i));
         double err = 0;
