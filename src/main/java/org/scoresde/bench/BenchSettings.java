@@ -1,8 +1,8 @@
 package org.scoresde.bench;
 
 import com.typesafe.config.Config;
-import org.scoresde.cli.Settings;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 
 /**
  * The {@code bench.*} keys of a run; with {@code --quick}, any key also set under

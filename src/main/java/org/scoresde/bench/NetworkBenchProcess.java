@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.scoresde.nn.OneDnn;
-import org.scoresde.cli.Settings;
+import org.scoresde.config.Settings;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.spark.SdeSettings;
 

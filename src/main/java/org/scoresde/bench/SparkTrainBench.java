@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.scoresde.cli.Settings;
+import org.scoresde.config.Settings;
 import org.scoresde.data.InputRequest;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardFormat;

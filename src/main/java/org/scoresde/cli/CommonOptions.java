@@ -2,6 +2,7 @@ package org.scoresde.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.scoresde.config.Settings;
 import picocli.CommandLine.Option;
 
 /** The options every job takes: where Spark runs, configuration files and overrides, the seed. */

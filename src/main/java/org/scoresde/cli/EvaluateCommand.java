@@ -1,6 +1,8 @@
 package org.scoresde.cli;
 
 import java.util.concurrent.Callable;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.spark.EvaluateJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

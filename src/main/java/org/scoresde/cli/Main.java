@@ -3,6 +3,7 @@ package org.scoresde.cli;
 import java.io.PrintWriter;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
+import org.scoresde.config.UserError;
 import org.scoresde.nn.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

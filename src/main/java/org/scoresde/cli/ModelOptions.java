@@ -1,5 +1,6 @@
 package org.scoresde.cli;
 
+import org.scoresde.config.Settings;
 import org.scoresde.sde.Sde;
 import org.scoresde.spark.SdeSettings;
 import picocli.CommandLine.Option;

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.sampling.SamplerSettings;
 import org.scoresde.spark.EncodeJob;
 import org.scoresde.spark.SampleJob;

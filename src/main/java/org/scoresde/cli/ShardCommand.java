@@ -2,6 +2,8 @@ package org.scoresde.cli;
 
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.data.InputRequest;
 import org.scoresde.data.Resize;
 import org.scoresde.data.ShardFormat;

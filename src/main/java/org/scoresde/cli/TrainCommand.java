@@ -1,6 +1,7 @@
 package org.scoresde.cli;
 
 import java.util.concurrent.Callable;
+import org.scoresde.config.UserError;
 import org.scoresde.spark.TrainJob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

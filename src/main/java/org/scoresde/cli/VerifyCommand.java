@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.config.Settings;
 import org.scoresde.verify.CheckResult;
 import org.scoresde.verify.VerifyCheck;
 import org.scoresde.verify.VerifySuite;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * An output directory on any Hadoop filesystem that appears only when complete: the job writes into

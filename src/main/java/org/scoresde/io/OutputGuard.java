@@ -15,7 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * What an output may be: never one of the command's inputs, nor a directory that holds or lies inside

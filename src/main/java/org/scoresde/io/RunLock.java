@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * One writer per run directory: a {@code _LOCK} file created atomically on the run's filesystem,

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.nn.ChecksumFile;
 import org.scoresde.nn.ModelFile;
 import org.scoresde.nn.ModelFileException;

@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ModelMetadata;
 import org.nd4j.linalg.factory.Nd4j;

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * What {@code evaluate} wrote to nll.json: the negative log-likelihood per dimension (bits/dim for

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * Lenient field access for the JSON files of a run directory: an absent or null field reads as NaN

@@ -17,7 +17,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * Reads an evaluation's per-example values: the Parquet files of EVAL/per_example/ (columns

@@ -4,7 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * A PNG image of the report (a plot it drew, or a sample grid or trajectory strip it copied): its

@@ -1,6 +1,6 @@
 package org.scoresde.report;
 
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * Where a report reads and writes: the run directory, the evaluation and samples directories

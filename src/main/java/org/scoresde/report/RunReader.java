@@ -17,7 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * Reads what the jobs left in a run directory (any Hadoop filesystem) into {@link RunData}. Absent

@@ -14,7 +14,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.io.OutputGuard;
 
 /**

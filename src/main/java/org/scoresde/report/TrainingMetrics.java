@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * The training history of a run, one {@link TrainingRound} per line of metrics.jsonl. A last line

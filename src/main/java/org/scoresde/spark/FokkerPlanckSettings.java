@@ -2,8 +2,8 @@ package org.scoresde.spark;
 
 import java.util.List;
 import java.util.Optional;
-import org.scoresde.cli.Settings;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.ProbeDistribution;
 import org.scoresde.fp.TimeDifference;

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.likelihood.ExactDivergence;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nn.ScoreNetworkBuilder;

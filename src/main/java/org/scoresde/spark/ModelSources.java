@@ -2,7 +2,7 @@ package org.scoresde.spark;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;

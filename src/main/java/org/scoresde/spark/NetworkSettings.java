@@ -1,8 +1,8 @@
 package org.scoresde.spark;
 
 import java.util.List;
-import org.scoresde.cli.Settings;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.data.Manifest;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbeddingKind;

@@ -1,8 +1,8 @@
 package org.scoresde.spark;
 
 import java.util.Map;
-import org.scoresde.cli.Settings;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.Settings;
+import org.scoresde.config.UserError;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
 

@@ -28,7 +28,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.util.CollectionAccumulator;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.data.CloseableIterator;
 import org.scoresde.data.Example;
 import org.scoresde.data.HadoopConf;

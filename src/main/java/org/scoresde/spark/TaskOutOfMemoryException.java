@@ -1,7 +1,7 @@
 package org.scoresde.spark;
 
 import java.util.Optional;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * A task that ran out of memory, thrown in place of the OutOfMemoryError so that Spark fails the task

@@ -20,7 +20,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.nn.ChecksumFile;
 
 /**

@@ -2,7 +2,7 @@ package org.scoresde.train;
 
 import java.io.IOException;
 import java.util.Optional;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * Stops a training run whose round loss is not finite, or is more than {@code factor} times the lower

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.DataTransform;
 import org.scoresde.nn.ModelFile;

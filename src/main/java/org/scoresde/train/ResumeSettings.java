@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /**
  * What {@code train --resume} may change against the settings the run recorded: the optimizer's

@@ -1,7 +1,7 @@
 package org.scoresde.verify;
 
 import java.util.List;
-import org.scoresde.cli.Settings;
+import org.scoresde.config.Settings;
 
 /** The checks that {@code verify} runs, in order. */
 public final class VerifySuite {

@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /** Which outputs {@link OutputGuard} refuses, on the local Hadoop filesystem. */
 class OutputGuardTest {

@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 /** {@link RunLock} on the local filesystem: one holder, heartbeat, release, and take-over of dead or silent owners. */
 class RunLockTest {

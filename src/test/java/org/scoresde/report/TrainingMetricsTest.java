@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 class TrainingMetricsTest {
 

@@ -12,7 +12,7 @@ import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.nn.ScoreNetworkConfig;
 
 class LikelihoodMemoryTest {

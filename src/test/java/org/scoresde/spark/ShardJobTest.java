@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 import org.scoresde.data.Cifar10Input;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.scoresde.cli.UserError;
+import org.scoresde.config.UserError;
 
 class DivergenceGuardTest {
   @Test

@@ -1,4 +1,4 @@
-package org.scoresde.cli;
+package org.scoresde.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

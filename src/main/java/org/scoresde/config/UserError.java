@@ -1,4 +1,4 @@
-package org.scoresde.cli;
+package org.scoresde.config;
 
 /**
  * A problem with what the user asked for (bad input, a missing file, an existing output): the

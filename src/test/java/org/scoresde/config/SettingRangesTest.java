@@ -1,4 +1,4 @@
-package org.scoresde.cli;
+package org.scoresde.config;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
