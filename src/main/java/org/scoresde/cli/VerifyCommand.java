@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.config.Settings;
+import org.scoresde.fp.FokkerPlanckChecks;
 import org.scoresde.verify.CheckResult;
 import org.scoresde.verify.VerifyCheck;
 import org.scoresde.verify.VerifySuite;
@@ -40,7 +41,7 @@ public final class VerifyCommand implements Callable<Integer> {
     Random rng = new Random(settings.getLong("seed"));
     List<CheckResult> results = new ArrayList<>();
     long start = System.nanoTime();
-    for (VerifyCheck check : VerifySuite.checks(settings)) {
+    for (VerifyCheck check : VerifySuite.checks(settings, List.of(new FokkerPlanckChecks()))) {
       if (!only.isEmpty() && !only.contains(check.name())) {
         continue;
       }
