@@ -42,10 +42,13 @@ final class EvaluateMemoryBench {
   private final long seed;
   private final String heap;
   private final String offHeap;
+  /** The class whose static {@code int execute(String...)} runs a command line in the child JVM. */
+  private final String commandMain;
   private final Consumer<String> log;
 
-  EvaluateMemoryBench(Path work, long seed, String heap, String offHeap, Consumer<String> log) {
+  EvaluateMemoryBench(Path work, long seed, String heap, String offHeap, String commandMain, Consumer<String> log) {
     this.work = work;
+    this.commandMain = commandMain;
     this.seed = seed;
     this.heap = heap;
     this.offHeap = offHeap;
@@ -139,7 +142,7 @@ final class EvaluateMemoryBench {
       throws IOException, InterruptedException {
     log.accept("evaluate " + name + " in a child JVM");
     List<String> flags = List.of("-Xms" + heap, "-XX:+AlwaysPreTouch", "-Dorg.bytedeco.javacpp.maxbytes=" + childOffHeap);
-    List<String> evaluate = new ArrayList<>(List.of("evaluate", "--master", "local[2]"));
+    List<String> evaluate = new ArrayList<>(List.of(commandMain, "evaluate", "--master", "local[2]"));
     evaluate.addAll(modelAndData);
     evaluate.addAll(List.of("--out", work.resolve("eval-" + name).toString(), "--overwrite"));
     List<String> cmd = ChildJvm.command(heap, flags, PeakMemoryProbe.class.getName(), evaluate);

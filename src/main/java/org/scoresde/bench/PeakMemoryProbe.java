@@ -7,6 +7,8 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,10 +21,10 @@ import javax.management.openmbean.CompositeData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.scoresde.nn.OneDnn;
-import org.scoresde.cli.Main;
 
 /**
- * A child-JVM entry point: runs one score-sde command line, then prints this process's peak
+ * A child-JVM entry point: runs one score-sde command line (the first argument names the class
+ * whose static {@code int execute(String...)} runs it; the rest is the command line), then prints this process's peak
  * resident set size (VmHWM from /proc/self/status) as {@code peak-rss-kb N} and its peak live heap
  * as {@code peak-live-heap-kb N} on stdout. With a local master the driver and the executors share
  * this process, so that is the job's peak memory. The resident set also counts heap the collector
@@ -40,7 +42,7 @@ public final class PeakMemoryProbe {
 
   private PeakMemoryProbe() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws ReflectiveOperationException, IOException {
     OneDnn.selectPlatform();
     AtomicLong liveBytes = new AtomicLong();
     watchHeapAfterFullCollections(liveBytes);
@@ -50,7 +52,8 @@ public final class PeakMemoryProbe {
       return t;
     });
     collector.scheduleAtFixedRate(System::gc, FULL_GC_SECONDS, FULL_GC_SECONDS, TimeUnit.SECONDS);
-    int code = Main.execute(args);
+    Method execute = Class.forName(args[0]).getMethod("execute", String[].class);
+    int code = (Integer) execute.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
     collector.shutdownNow();
     System.gc();
     System.out.println(PREFIX + peakKilobytes());

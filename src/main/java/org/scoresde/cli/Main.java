@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ReportCommand.class,
       ClassifierCommand.class,
-      org.scoresde.bench.BenchCommand.class,
+      BenchCommand.class,
     })
 public final class Main implements Runnable {
   /** The system property naming the log file that holds the stack traces (set by jobs/score-sde). */

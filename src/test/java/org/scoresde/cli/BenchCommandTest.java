@@ -1,4 +1,4 @@
-package org.scoresde.bench;
+package org.scoresde.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scoresde.cli.Main;
 
 /**
  * The harness's smoke run ({@code bench --quick --json}): every figure is measured (positive,

@@ -3,67 +3,43 @@ package org.scoresde.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.scoresde.cli.CommonOptions;
 import org.scoresde.config.Settings;
-import org.scoresde.config.UserError;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: the performance harness of the default Fashion-MNIST network, side by side with
- * the PyTorch peer and against the machine's matrix-product ceiling, in one run.
+ * The measurements of {@code bench}, in seven stages: the default Fashion-MNIST network beside the
+ * PyTorch peer and the machine's matrix-product ceiling, Spark training, and evaluate's peak memory
+ * in child JVMs. The command line that the memory stages run in those JVMs is reached through
+ * {@code commandMain}, a class with a static {@code int execute(String...)}, given by the caller so
+ * that this package does not depend on the command-line one.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-    description = {
-      "Measure the default Fashion-MNIST network (batch bench.batch-size, float32):",
-      "training step, forward, forward + vector-Jacobian product and probability-flow",
-      "likelihood at a fixed NFE, next to the same network in PyTorch",
-      "(bench/peer/score_net.py run by bench.python), at bench.threads threads and at",
-      "one; the float32 matrix-product ceiling and the convolutions' GFLOP/s; Spark",
-      "training on local[1], local[2] and a two-worker standalone cluster (--master is",
-      "not used), the cost of parameter averaging, and evaluate's peak memory at 1x and",
-      "10x data. Warm-up, repeats, medians with min-max. Settings: bench.* in",
-      "conf/defaults.conf. About 5 minutes on a 2-core machine (BENCHMARKS.md)."})
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchSuite {
   private static final int STAGES = 7;
 
-  @Mixin CommonOptions common;
-
-  @Option(names = "--json", description = "Print one JSON document instead of the table.")
-  boolean json;
-
-  @Option(names = "--quick", description = "A smoke run of a minute or two (the bench.quick settings).")
-  boolean quick;
-
-  @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON document to FILE.")
-  Path out;
-
-  @Option(names = "--overwrite", description = "Replace an existing --out file.")
-  boolean overwrite;
-
+  private final Settings settings;
+  private final boolean quick;
+  private final String commandMain;
   private long started;
 
-  @Override
-  public Integer call() throws Exception {
-    if (out != null && Files.exists(out) && !overwrite) {
-      throw new UserError("output " + out + " already exists; pass --overwrite to replace it");
-    }
-    Settings settings = common.settings();
+  /** The measured document and the same figures as a Markdown table. */
+  public record Result(ObjectNode json, String table) {}
+
+  public BenchSuite(Settings settings, boolean quick, String commandMain) {
+    this.settings = settings;
+    this.quick = quick;
+    this.commandMain = commandMain;
+  }
+
+  /** Runs every stage, printing progress on stderr. */
+  public Result run() throws Exception {
     BenchSettings bench = BenchSettings.from(settings, quick);
     int batch = bench.batchSize();
-    PrintStream stdout = System.out;
-    System.setOut(System.err);
     started = System.nanoTime();
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     Path work = Files.createTempDirectory("score-sde-bench");
@@ -137,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
 
       stage(5, "evaluate's peak memory at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
-          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
+          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
           600);
       figures.add(new Figure("evaluate peak RSS, " + memory.small().examples() + " examples", "MB",
           Measurement.single(memory.small().peakKb() / 1024.0), null, String.format("%.0f s", memory.small().seconds())));
@@ -154,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
 
       stage(6, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures network = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory-network")),
-          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), s -> progress("  " + s))
+          settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s))
           .runNetwork(Path.of(bench.fashionMnist()), bench.evaluateNetworkExamples(), bench.evaluateNetworkBatchSize(),
               bench.evaluateNetworkTolerance(), bench.evaluateNetworkOffHeap(), 900);
       String networkRun = "untrained U-Net, rtol " + bench.evaluateNetworkTolerance() + ", batch "
@@ -172,21 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
       stage(7, "report");
       root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);
     } finally {
-      System.setOut(stdout);
       deleteRecursively(work);
     }
-    String text = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
-    if (out != null) {
-      Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName(), ".tmp");
-      Files.writeString(tmp, text + "\n");
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-    if (json) {
-      System.out.println(text);
-    } else {
-      System.out.println(table(root, figures));
-    }
-    return 0;
+    return new Result(root, table(root, figures));
   }
 
   private ObjectNode report(Settings settings, BenchSettings bench, int batch, NetworkBench.Figures net,
