@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
       "Writes FILE, FILE.sha256 and FILE.json (accuracy, seconds, seed, epochs). The committed classifier was",
       "made by: score-sde classifier --out models/fashion-mnist-classifier.zip"})
 public final class ClassifierCommand implements Callable<Integer> {
-  private static final String DIR = "/usr/share/datasets/fashion-mnist/";
+  private static final String DIR = DemoCommand.DATASET + "/";
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "The model file to write (.zip).")
   Path out;

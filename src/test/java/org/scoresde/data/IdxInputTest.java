@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.testing.FashionMnist;
 
 class IdxInputTest {
   private final Configuration conf = new Configuration();
@@ -62,7 +63,7 @@ class IdxInputTest {
 
   @Test
   void aFolderWithASplitNameFindsTheStandardFileNames() throws Exception {
-    InputRequest r = new InputRequest(ShardFormat.IDX, "/usr/share/datasets/fashion-mnist", null, "test", null, 1 << 24);
+    InputRequest r = new InputRequest(ShardFormat.IDX, FashionMnist.dir().toString(), null, "test", null, 1 << 24);
     PlannedInput<IdxInput.Split> in = IdxInput.plan(r, conf, pm);
     assertEquals(new Layout(ShardFormat.IDX, 10000, 28, 28, 1, null), in.layout());
     assertEquals(2, in.sources().size());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.scoresde.cli.Main;
 import org.scoresde.score.GaussianMixture;
+import org.scoresde.testing.FashionMnist;
 import org.scoresde.testing.StopsSpark;
 
 /**
@@ -66,9 +67,8 @@ class NotebooksTest {
     assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", runA.resolve("model.zip").toString(),
         "--data", toy.toString(), "--out", runA.resolve("eval").toString(), "--limit", "32", "--batch-size", "32",
         "--rtol", "1e-3", "--atol", "1e-3"));
-    String fm = "/usr/share/datasets/fashion-mnist/";
-    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", fm + "t10k-images-idx3-ubyte.gz",
-        "--labels", fm + "t10k-labels-idx1-ubyte.gz", "--output", fashion.toString(), "--shards", "4"));
+    assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", FashionMnist.path("t10k-images-idx3-ubyte.gz"),
+        "--labels", FashionMnist.path("t10k-labels-idx1-ubyte.gz"), "--output", fashion.toString(), "--shards", "4"));
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.scoresde.testing.FashionMnist;
 
 /**
  * The committed classifier on the real Fashion-MNIST test set: it is the file models/ names by its
@@ -26,8 +27,8 @@ class FashionClassifierTest {
 
   @BeforeAll
   static void load() throws IOException {
-    test = LabelledImages.readIdx("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz",
-        "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", new Configuration());
+    test = LabelledImages.readIdx(FashionMnist.path("t10k-images-idx3-ubyte.gz"),
+        FashionMnist.path("t10k-labels-idx1-ubyte.gz"), new Configuration());
     classifier = FashionClassifier.bundled();
   }
 

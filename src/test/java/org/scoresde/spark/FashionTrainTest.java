@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.cli.Main;
 import org.scoresde.nn.OneDnn;
+import org.scoresde.testing.FashionMnist;
 import org.scoresde.testing.StopsSpark;
 
 /**
@@ -30,15 +31,14 @@ import org.scoresde.testing.StopsSpark;
  */
 @ExtendWith(StopsSpark.class)
 class FashionTrainTest {
-  static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
   static final int IMAGES = 1536;
 
   @TempDir static Path dir;
 
   @Test
   void lossFallsOnFashionMnist() throws Exception {
-    Path images = head(FASHION.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("images.gz"), 16, 784);
-    Path labels = head(FASHION.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("labels.gz"), 8, 1);
+    Path images = head(FashionMnist.file("t10k-images-idx3-ubyte.gz"), dir.resolve("images.gz"), 16, 784);
+    Path labels = head(FashionMnist.file("t10k-labels-idx1-ubyte.gz"), dir.resolve("labels.gz"), 8, 1);
     String shards = dir.resolve("shards").toString();
     assertEquals(0, Main.execute("shard", "--master", "local[2]", "--format", "idx", "--input", images.toString(),
         "--labels", labels.toString(), "--output", shards, "--shards", "2"));

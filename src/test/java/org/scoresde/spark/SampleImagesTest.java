@@ -37,6 +37,7 @@ import org.scoresde.nn.TimeEmbeddingKind;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.FashionMnist;
 import org.scoresde.testing.StopsSpark;
 
 /**
@@ -53,8 +54,8 @@ class SampleImagesTest {
 
   @BeforeAll
   static void shardAndTrain() throws Exception {
-    byte[] pixels = firstRecords("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", 16, IMAGES * 784);
-    byte[] labels = firstRecords("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", 8, IMAGES);
+    byte[] pixels = firstRecords(FashionMnist.path("t10k-images-idx3-ubyte.gz"), 16, IMAGES * 784);
+    byte[] labels = firstRecords(FashionMnist.path("t10k-labels-idx1-ubyte.gz"), 8, IMAGES);
     writeIdx(dir.resolve("images.gz"), 0x803, new int[] {IMAGES, 28, 28}, pixels);
     writeIdx(dir.resolve("labels.gz"), 0x801, new int[] {IMAGES}, labels);
     reference = dir.resolve("ref").toString();

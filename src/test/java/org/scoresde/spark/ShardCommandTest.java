@@ -20,13 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.cli.Main;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.TestFiles;
+import org.scoresde.testing.FashionMnist;
 
 /**
  * {@code score-sde shard} end to end through {@link Main#execute}: each bad input gives exit 2, exactly
  * one {@code error:} line naming the file and the problem, and nothing at the output path.
  */
 class ShardCommandTest {
-  private static final String FM = ShardFashionMnistTest.DIR;
   private static SparkSession spark;
   @TempDir static Path tmp;
 
@@ -88,16 +88,16 @@ class ShardCommandTest {
   @Test
   void aWrongMagicNumberIsNamed() throws Exception {
     Path out = tmp.resolve("magic");
-    Run r = cli("--format", "idx", "--input", FM + "train-labels-idx1-ubyte.gz", "--output", out.toString());
-    assertRefused(r, out, FM + "train-labels-idx1-ubyte.gz: wrong magic number 0x00000801, expected 0x00000803");
+    Run r = cli("--format", "idx", "--input", FashionMnist.path("train-labels-idx1-ubyte.gz"), "--output", out.toString());
+    assertRefused(r, out, FashionMnist.path("train-labels-idx1-ubyte.gz: wrong magic number 0x00000801, expected 0x00000803"));
   }
 
   @Test
   void labelsThatDoNotMatchTheImagesAreNamed() throws Exception {
     Path out = tmp.resolve("count");
-    Run r = cli("--format", "idx", "--input", FM + "train-images-idx3-ubyte.gz", "--labels", FM + "t10k-labels-idx1-ubyte.gz",
+    Run r = cli("--format", "idx", "--input", FashionMnist.path("train-images-idx3-ubyte.gz"), "--labels", FashionMnist.path("t10k-labels-idx1-ubyte.gz"),
         "--output", out.toString());
-    assertRefused(r, out, FM + "t10k-labels-idx1-ubyte.gz: holds 10000 labels but", "holds 60000 images");
+    assertRefused(r, out, FashionMnist.path("t10k-labels-idx1-ubyte.gz: holds 10000 labels but"), "holds 60000 images");
   }
 
   @Test
@@ -194,7 +194,7 @@ class ShardCommandTest {
   void anUnwritableOutputIsRefused() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
     Path out = file.resolve("out");
-    Run r = cli("--format", "idx", "--input", FM + "t10k-images-idx3-ubyte.gz", "--output", out.toString());
+    Run r = cli("--format", "idx", "--input", FashionMnist.path("t10k-images-idx3-ubyte.gz"), "--output", out.toString());
     assertRefused(r, out, "cannot", file.toString());
   }
 

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardFormat;
 import org.scoresde.data.ShardSchema;
+import org.scoresde.testing.FashionMnist;
 
 /** The real Fashion-MNIST (Debian's dataset-fashion-mnist) through the shard job on local[2]. */
 class ShardFashionMnistTest {
-  static final String DIR = "/usr/share/datasets/fashion-mnist/";
   private static SparkSession spark;
   @TempDir static Path tmp;
 
@@ -43,7 +43,7 @@ class ShardFashionMnistTest {
 
   /** The uncompressed bytes of a dataset file. */
   static byte[] raw(String name) throws IOException {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(new FileInputStream(DIR + name)))) {
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(new FileInputStream(FashionMnist.path(name))))) {
       return in.readAllBytes();
     }
   }
@@ -54,8 +54,8 @@ class ShardFashionMnistTest {
 
   @Test
   void trainSetIntoEightBalancedShardsWithSixThousandPerLabel() throws Exception {
-    ShardRequest req = ShardTesting.request(ShardFormat.IDX, DIR + "train-images-idx3-ubyte.gz",
-        DIR + "train-labels-idx1-ubyte.gz", tmp.resolve("train").toString(), 8, 42, null, 16 << 20);
+    ShardRequest req = ShardTesting.request(ShardFormat.IDX, FashionMnist.path("train-images-idx3-ubyte.gz"),
+        FashionMnist.path("train-labels-idx1-ubyte.gz"), tmp.resolve("train").toString(), 8, 42, null, 16 << 20);
     ShardResult r = ShardJob.run(spark, req, System.err);
     Manifest m = r.manifest();
     assertEquals(60000, m.count());
@@ -95,8 +95,8 @@ class ShardFashionMnistTest {
 
   @Test
   void testSetWithDefaultShardsHasAThousandPerLabel() throws Exception {
-    ShardRequest req = ShardTesting.request(ShardFormat.IDX, DIR + "t10k-images-idx3-ubyte.gz",
-        DIR + "t10k-labels-idx1-ubyte.gz", tmp.resolve("test").toString(), 0, 42, null, 16 << 20);
+    ShardRequest req = ShardTesting.request(ShardFormat.IDX, FashionMnist.path("t10k-images-idx3-ubyte.gz"),
+        FashionMnist.path("t10k-labels-idx1-ubyte.gz"), tmp.resolve("test").toString(), 0, 42, null, 16 << 20);
     Manifest m = ShardJob.run(spark, req, System.err).manifest();
     assertEquals(10000, m.count());
     assertEquals(perLabel(1000), m.labelCounts());

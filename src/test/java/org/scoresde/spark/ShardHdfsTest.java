@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
+import org.scoresde.testing.FashionMnist;
 
 /**
  * Shards on a real HDFS (Hadoop's in-process MiniDFSCluster, one datanode): inputs uploaded to
@@ -75,7 +76,7 @@ class ShardHdfsTest {
     // plain images (read by seeking to 8 record ranges of ~1 MB) and gzip labels (decompressed per range)
     upload("/in/t10k-images-idx3-ubyte", images);
     upload("/in/t10k-labels-idx1-ubyte.gz", java.nio.file.Files.readAllBytes(
-        Path.of(ShardFashionMnistTest.DIR, "t10k-labels-idx1-ubyte.gz")));
+        FashionMnist.file("t10k-labels-idx1-ubyte.gz")));
     String out = uri + "/shards/fashion-test";
     ShardCommandTest.Run r = ShardCommandTest.cli("--format", "idx", "--input", uri + "/in/t10k-images-idx3-ubyte",
         "--labels", uri + "/in/t10k-labels-idx1-ubyte.gz", "--output", out, "--shards", "3", "--split", "test",
