@@ -41,6 +41,7 @@ import org.scoresde.io.OutputGuard;
 import org.scoresde.io.RunLock;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.nn.DataTransform;
+import org.scoresde.nn.ModelFile;
 import org.scoresde.nn.ModelMetadata;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
@@ -172,6 +173,7 @@ public final class TrainJob {
       TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), req.resume(),
           state, rounds, epochs, budgetSeconds);
       int checkpointEvery = settings.getInt("train.checkpoint-every");
+      ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
       int probeEvery = settings.getInt("train.probe-every");
       if (probeEvery < 1) {
         throw new UserError("train.probe-every must be at least 1, got " + probeEvery);
@@ -211,15 +213,12 @@ public final class TrainJob {
               sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
               measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
           if (state.rounds() % checkpointEvery == 0) {
-            checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
+            checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
           }
         }
-        checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state);
-        ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
+        checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
         Path model = new Path(out, "model.zip");
-        ComputationGraph averaged = sparkNet.getNetwork().clone();
-        averaged.setParams(ema.parameters());
-        HadoopModelFiles.save(fs, model, averaged, meta, false);
+        HadoopModelFiles.save(fs, model, averaged(sparkNet.getNetwork(), ema), meta, false);
         fs.create(new Path(out, "_SUCCESS"), true).close();
         progress.finish(state);
         return model.toString();
@@ -305,6 +304,18 @@ public final class TrainJob {
       throw new UserError("--resume: the checkpoint was trained with " + had + " but train.fp now asks for "
           + fp.map(Object::toString).orElse("plain DSM (train.fp.alpha = 0)") + "; resume with the same train.fp settings");
     }
+  }
+
+  /** The network with the moving average of its parameters: what a model file holds. */
+  private static ComputationGraph averaged(ComputationGraph network, ExponentialMovingAverage ema) {
+    ComputationGraph averaged = network.clone();
+    averaged.setParams(ema.parameters());
+    return averaged;
+  }
+
+  private static byte[] modelBytes(ComputationGraph network, ExponentialMovingAverage ema, ModelMetadata meta)
+      throws IOException {
+    return ModelFile.toBytes(averaged(network, ema), meta, false);
   }
 
   /** E[w(t)] under the sampler's own times: an untrained network's DSM loss per dimension. */

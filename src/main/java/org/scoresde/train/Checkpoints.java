@@ -26,7 +26,9 @@ import org.scoresde.nn.ChecksumFile;
 /**
  * The checkpoints of a training run, {@code OUT/checkpoints/round-NNNNNNNN/}: the training graph
  * with its updater state, the EMA weights, the training state, and a SHA256SUMS file over all
- * three. Each is written into a temporary directory and renamed when complete, so the newest
+ * three; beside them the model file of that moment ({@code model.zip} with its {@code .sha256},
+ * the EMA weights as train writes them at the end), so that any checkpoint can be evaluated or
+ * sampled like a finished run (a learning curve). The model file is not read to resume. Each is written into a temporary directory and renamed when complete, so the newest
  * directory is always whole; readers verify the checksums (and the filesystem's own CRCs) and fall
  * back to the newest intact checkpoint, naming each damaged one they pass over.
  */
@@ -35,6 +37,8 @@ public final class Checkpoints {
   private static final String EMA = "ema.bin";
   private static final String STATE = "state.json";
   private static final String SUMS = "SHA256SUMS";
+  /** The model file of the checkpoint's moment, as a finished run's. */
+  public static final String MODEL = "model.zip";
   private final FileSystem fs;
   private final Path dir;
   private final int keep;
@@ -51,8 +55,11 @@ public final class Checkpoints {
   /** A restored checkpoint, with the newer ones that were damaged and passed over (path: reason). */
   public record Restored(ComputationGraph network, INDArray ema, TrainingState state, Path path, List<String> damaged) {}
 
-  /** Writes a checkpoint for the given state and prunes all but the newest {@code keep}. */
-  public Path save(ComputationGraph network, INDArray ema, TrainingState state) throws IOException {
+  /**
+   * Writes a checkpoint for the given state, with {@code model} (the bytes of a model file) as its
+   * model.zip, and prunes all but the newest {@code keep}.
+   */
+  public Path save(ComputationGraph network, INDArray ema, TrainingState state, byte[] model) throws IOException {
     String name = String.format("round-%08d", state.rounds());
     Path target = new Path(dir, name);
     Path tmp = new Path(dir, "." + name + ".tmp");
@@ -74,6 +81,9 @@ public final class Checkpoints {
       sums.append(sha256(f.getValue())).append("  ").append(f.getKey()).append('\n');
     }
     write(new Path(tmp, SUMS), sums.toString().getBytes(StandardCharsets.UTF_8));
+    write(new Path(tmp, MODEL), model);
+    write(new Path(tmp, MODEL + ChecksumFile.SUFFIX),
+        ChecksumFile.line(sha256(model), MODEL).getBytes(StandardCharsets.UTF_8));
     fs.delete(target, true);
     if (!fs.rename(tmp, target)) {
       throw new IOException("cannot rename " + tmp + " to " + target);

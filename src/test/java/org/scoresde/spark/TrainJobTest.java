@@ -2,6 +2,7 @@ package org.scoresde.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.cli.Main;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
@@ -58,6 +60,19 @@ class TrainJobTest {
         org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out.resolve("model.zip").toString())), "model");
     assertEquals("vp", model.metadata().sdeName());
     assertTrue(model.metadata().network().vector());
+    // every checkpoint carries the model file of its moment: the newest is the run's, an older one evaluates
+    var fs = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration());
+    List<String> kept = checkpointNames(out);
+    assertEquals(List.of("round-00000046", "round-00000048"), kept);
+    INDArray newest = HadoopModelFiles.open(HadoopModelFiles.read(fs, new org.apache.hadoop.fs.Path(
+        out.resolve("checkpoints").resolve(kept.get(1)).resolve("model.zip").toString())), "newest").graph().params();
+    assertEquals(model.graph().params(), newest);
+    Path older = out.resolve("checkpoints").resolve(kept.get(0)).resolve("model.zip");
+    assertNotEquals(model.graph().params(), HadoopModelFiles.open(HadoopModelFiles.read(fs,
+        new org.apache.hadoop.fs.Path(older.toString())), "older").graph().params());
+    assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", older.toString(), "--data", shards,
+        "--out", dir.resolve("eval-older").toString(), "--limit", "8", "--rtol", "1e-3", "--atol", "1e-3"));
+    assertTrue(Files.exists(dir.resolve("eval-older").resolve("nll.json")));
   }
 
   @Test
