@@ -167,6 +167,7 @@ public final class ReportBuilder {
     if (run.evaluation().isEmpty() && run.perExample().isEmpty()) {
       blocks.add(new Block.Text("No evaluation found. `score-sde evaluate --model " + run.runDir()
           + "/model.zip --data DATA --out " + run.runDir() + "/eval` computes bits/dim with the probability-flow ODE."));
+      learningCurve(run.curve(), blocks);
       return new ReportDocument.Section("evaluation", "Evaluation", blocks);
     }
     String unit = run.evaluation().map(Evaluation::unit).orElse("bits/dim or nats/dim");
@@ -205,6 +206,7 @@ public final class ReportBuilder {
     } else {
       blocks.add(new Block.Text("No per-example values (`eval/per_example/`), so no histogram."));
     }
+    learningCurve(run.curve(), blocks);
     run.evaluation().filter(e -> !e.perLabel().isEmpty()).ifPresent(e -> {
       blocks.add(new Block.Subheading("By label"));
       List<List<String>> labelRows = new ArrayList<>();
@@ -225,6 +227,30 @@ public final class ReportBuilder {
       }
     });
     return new ReportDocument.Section("evaluation", "Evaluation", blocks);
+  }
+
+  /** The evaluated checkpoints, when there are two or more: a plot against training time and a table. */
+  private static void learningCurve(LearningCurve curve, List<Block> blocks) {
+    if (!curve.drawable()) {
+      return;
+    }
+    String unit = curve.points().get(0).evaluation().unit();
+    blocks.add(new Block.Subheading("Learning curve"));
+    ReportPlots.learningCurve(curve).ifPresent(p -> blocks.add(plot(p, "The " + unit + " of the checkpoints that were "
+        + "evaluated (`checkpoints/round-N/eval/`), against the training time at the checkpoint; bars are 95% intervals.")));
+    List<List<String>> rows = new ArrayList<>();
+    for (LearningCurve.Point p : curve.points()) {
+      Evaluation e = p.evaluation();
+      rows.add(List.of(p.checkpoint(), Numbers.count(p.rounds()), Numbers.count(p.examples()), Numbers.duration(p.seconds()),
+          Numbers.fixed(e.value(), 4) + " [" + Numbers.fixed(e.ciLo(), 4) + ", " + Numbers.fixed(e.ciHi(), 4) + "]",
+          Numbers.count(e.n())));
+    }
+    blocks.add(new Block.Table(List.of("checkpoint", "rounds", "examples seen", "training time", unit + " [95% interval]",
+        "examples (n)"), rows, List.of(1, 2, 4, 5)));
+    if (!curve.sameProtocol()) {
+      blocks.add(new Block.Text("Note: these evaluations differ in examples, tolerances, trace estimator or draws, so "
+          + "their values are not directly comparable; evaluate every checkpoint with the same options and --limit."));
+    }
   }
 
   /** The least and most likely examples: evaluate's strips (images) and the ranked lists of nll.json. */

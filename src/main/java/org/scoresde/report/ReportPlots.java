@@ -201,6 +201,31 @@ public final class ReportPlots {
     return Optional.of(encode(c, file, "Samples"));
   }
 
+  /** The evaluated checkpoints' values against training minutes, with their 95% intervals as error bars. */
+  public static Optional<Picture> learningCurve(LearningCurve curve) {
+    if (!curve.drawable()) {
+      return Optional.empty();
+    }
+    List<LearningCurve.Point> points = curve.points();
+    double[] x = points.stream().mapToDouble(p -> p.seconds() / 60).toArray();
+    double[] y = points.stream().mapToDouble(p -> p.evaluation().value()).toArray();
+    double[] err = points.stream().mapToDouble(p -> {
+      Evaluation e = p.evaluation();
+      return Double.isFinite(e.ciHi()) && Double.isFinite(e.ciLo()) ? (e.ciHi() - e.ciLo()) / 2 : 0;
+    }).toArray();
+    String unit = points.get(0).evaluation().unit();
+    XYChart c = chart("Learning curve", "training time (minutes)", unit);
+    XYSeries s = c.addSeries(unit, x, y, err);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    s.setLineColor(PALETTE[0]);
+    s.setLineWidth(2f);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    s.setMarkerColor(PALETTE[0]);
+    c.getStyler().setErrorBarsColor(PALETTE[0]);
+    c.getStyler().setLegendVisible(false);
+    return Optional.of(encode(c, "learning_curve.png", "Learning curve"));
+  }
+
   private static XYChart chart(String title, String x, String y) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setChartBackgroundColor(Color.WHITE);

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import org.scoresde.config.UserError;
 public final class RunReader {
   /** What a run directory holds, for error messages. */
   public static final String RUN_LAYOUT = "config.conf, metrics.jsonl and model.zip (from train), eval/nll.json "
-      + "and eval/per_example/ (from evaluate), samples/NAME/sample.json and samples.png (from sample)";
+      + "and eval/per_example/ (from evaluate), samples/NAME/sample.json and samples.png (from sample), "
+      + "checkpoints/round-N/eval/nll.json (evaluate on a checkpoint's model.zip)";
   static final int MAX_POINTS = 5000;
 
   private final Configuration conf;
@@ -70,6 +72,7 @@ public final class RunReader {
     Optional<TrainingMetrics> metrics = readText(fs, new Path(run, "metrics.jsonl"))
         .map(t -> TrainingMetrics.parse(t, paths.run() + "/metrics.jsonl"));
     metrics.map(TrainingMetrics::note).ifPresent(notes::add);
+    LearningCurve curve = readCurve(fs, run);
 
     Optional<Evaluation> evaluation = Optional.empty();
     Optional<PerExampleValues> perExample = Optional.empty();
@@ -112,7 +115,7 @@ public final class RunReader {
       throw new UserError(paths.run() + " is not a run directory: it holds none of " + RUN_LAYOUT);
     }
     return new RunData(paths.run(), config, modelBytes, sha, metrics, evaluation, perExample, evaluationPictures, samples,
-        notes);
+        curve, notes);
   }
 
   private void readSamples(FileSystem fs, Path dir, List<SampleSet> out, List<String> notes) throws IOException {
@@ -201,6 +204,33 @@ public final class RunReader {
       points.add(row);
     }
     return points;
+  }
+
+  /**
+   * The run's evaluated checkpoints: each {@code checkpoints/round-N/} whose {@code eval/} holds an
+   * nll.json, with the training state of its state.json, in training order.
+   */
+  private static LearningCurve readCurve(FileSystem fs, Path run) throws IOException {
+    Path dir = new Path(run, "checkpoints");
+    List<LearningCurve.Point> points = new ArrayList<>();
+    if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+      return new LearningCurve(points);
+    }
+    FileStatus[] checkpoints = fs.listStatus(dir);
+    Arrays.sort(checkpoints, Comparator.comparing(st -> st.getPath().getName()));
+    for (FileStatus st : checkpoints) {
+      String name = st.getPath().getName();
+      Path nll = new Path(st.getPath(), "eval/nll.json");
+      Path state = new Path(st.getPath(), "state.json");
+      if (!st.isDirectory() || !name.startsWith("round-") || !fs.exists(nll) || !fs.exists(state)) {
+        continue;
+      }
+      String where = HadoopPaths.shown(state);
+      JsonNode o = Json.object(Json.parse(readText(fs, state).orElseThrow(), where), where);
+      points.add(new LearningCurve.Point(name, Json.integer(o, "rounds", -1, where), Json.integer(o, "examples", -1, where),
+          Json.number(o, "seconds", where), Evaluation.parse(readText(fs, nll).orElseThrow(), HadoopPaths.shown(nll))));
+    }
+    return new LearningCurve(points);
   }
 
   private static Optional<String> readText(FileSystem fs, Path p) throws IOException {

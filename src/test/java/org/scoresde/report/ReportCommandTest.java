@@ -56,6 +56,47 @@ class ReportCommandTest {
   }
 
   @Test
+  void evaluatedCheckpointsDrawALearningCurve() throws Exception {
+    Path dir = tmp.resolve("curve");
+    FakeRun.full(dir);
+    checkpoint(dir, 10, 6400, 300, 5.25, 500);
+    checkpoint(dir, 20, 12800, 600, 4.5, 500);
+    Files.createDirectories(dir.resolve("checkpoints/round-00000030"));
+    Files.writeString(dir.resolve("checkpoints/round-00000030/state.json"), "{\"rounds\": 30}");
+    Object[] r = run("report", "--run", dir.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    String html = FakeRun.text(dir.resolve("report.html"));
+    String md = FakeRun.text(dir.resolve("report.md"));
+    assertTrue(md.contains("### Learning curve"), md);
+    // the not-yet-evaluated checkpoint is no point; the two evaluated ones are rows in training order
+    assertTrue(md.contains("| round-00000010 | 10 | 6,400 | 5 min 00 s | 5.2500 [5.1520, 5.3480] | 500 |"), md);
+    assertTrue(md.contains("| round-00000020 | 20 | 12,800 | 10 min 00 s | 4.5000 [4.4020, 4.5980] | 500 |"), md);
+    assertFalse(md.contains("round-00000030"));
+    assertFalse(md.contains("not directly comparable"), "same protocol: no warning");
+    BufferedImage curve = image(embedded(html).get("learning_curve.png"));
+    assertEquals(ReportPlots.WIDTH, curve.getWidth());
+
+    checkpoint(dir, 30, 19200, 900, 4.2, 100);
+    r = run("report", "--run", dir.toString(), "--overwrite");
+    assertEquals(0, r[0], (String) r[2]);
+    assertTrue(FakeRun.text(dir.resolve("report.md")).contains("not directly comparable"), "500 and 100 examples are flagged");
+  }
+
+  /** A checkpoint directory with its training state and an evaluation of value {@code bpd} +- 0.098 over {@code n} examples. */
+  private static void checkpoint(Path run, long rounds, long examples, double seconds, double bpd, int n) throws IOException {
+    Path c = run.resolve(String.format("checkpoints/round-%08d", rounds));
+    Files.createDirectories(c.resolve("eval"));
+    Files.writeString(c.resolve("state.json"), String.format(java.util.Locale.ROOT,
+        "{\"epoch\":0,\"round\":%d,\"examples\":%d,\"seconds\":%.1f,\"ema_updates\":%d,\"rounds\":%d}",
+        rounds, examples, seconds, rounds, rounds));
+    Files.writeString(c.resolve("eval/nll.json"), String.format(java.util.Locale.ROOT,
+        "{\"bits_per_dim\": %.4f, \"nats_per_dim\": 3.0, \"stderr\": 0.05, \"ci95\": [%.4f, %.4f], \"n\": %d, "
+            + "\"nfe_mean\": 300, \"solver\": \"dopri5\", \"rtol\": 1e-5, \"atol\": 1e-5, \"trace_estimator\": "
+            + "\"rademacher\", \"dequant_repeats\": 5, \"seconds\": 100, \"unit\": \"bits/dim\"}",
+        bpd, bpd - 0.098, bpd + 0.098, n));
+  }
+
+  @Test
   void fullRunHasEverySectionAndItsImagesDecode() throws Exception {
     Path dir = tmp.resolve("run1");
     FakeRun.full(dir);
