@@ -124,7 +124,7 @@ class FokkerPlanckTrainTest {
    */
   @Test
   @Tag("heavy")
-  void heldOutResidualAtEqualBudgets() throws Exception {
+  void bothBudgetsTrainToAFiniteHeldOutResidualAndLogThePenaltyEveryRound() throws Exception {
     INDArray heldOut = mixture.sample(256, 99L, DataType.DOUBLE);
     String[] alphas = {"0", "0.15"};
     for (String alpha : alphas) {
