@@ -70,9 +70,10 @@ class TrainJobTest {
     Path older = out.resolve("checkpoints").resolve(kept.get(0)).resolve("model.zip");
     assertNotEquals(model.graph().params(), HadoopModelFiles.open(HadoopModelFiles.read(fs,
         new org.apache.hadoop.fs.Path(older.toString())), "older").graph().params());
+    // evaluated where the report looks for a learning curve: beside the checkpoint's model file
     assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", older.toString(), "--data", shards,
-        "--out", dir.resolve("eval-older").toString(), "--limit", "8", "--rtol", "1e-3", "--atol", "1e-3"));
-    assertTrue(Files.exists(dir.resolve("eval-older").resolve("nll.json")));
+        "--out", older.resolveSibling("eval").toString(), "--limit", "8", "--rtol", "1e-3", "--atol", "1e-3"));
+    assertTrue(Files.exists(older.resolveSibling("eval").resolve("nll.json")));
   }
 
   @Test

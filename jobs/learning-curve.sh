@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The learning curve of one training recipe on Fashion-MNIST (docs/likelihood-training.md): one long run
+# that keeps a checkpoint every CHECKPOINT_EVERY rounds, then the checkpoints nearest to the given minutes
+# of training evaluated at the published protocol on the same LIMIT test images (the likelihood study's
+# protocol: same run seed, so the same images, dequantization noise and probes), and the run's report,
+# whose evaluation section then plots bits/dim against training time.
+#
+# Usage: jobs/learning-curve.sh OUT_DIR DATA_DIR [MINUTES="5 20 60 120"] [LIMIT=500]
+#   DATA_DIR holds train/ and t10k/ shards (the likelihood study's OUT_DIR/data), or is made with them.
+#   SETTINGS: extra train settings (the recipe), e.g. "--set train.weighting=likelihood --set
+#   train.time-sampler=importance"; MASTER (local[2]); CHECKPOINT_EVERY (10 rounds, ~1.5 min quiet);
+#   DATASET (/usr/share/datasets/fashion-mnist).
+# Resumable: the run resumes from its newest checkpoint; an evaluation with _SUCCESS is skipped.
+# Minutes are training wall clock (state.json's seconds), so a loaded machine reaches them with fewer
+# examples: the report's table gives the examples seen at each point.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: jobs/learning-curve.sh OUT_DIR DATA_DIR [MINUTES] [LIMIT]}"
+data="${2:?usage: jobs/learning-curve.sh OUT_DIR DATA_DIR [MINUTES] [LIMIT]}"
+minutes="${3:-5 20 60 120}"
+limit="${4:-500}"
+master="${MASTER:-local[2]}"
+dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
+every="${CHECKPOINT_EVERY:-10}"
+sd="$here/jobs/score-sde"
+run="$out/run"
+mkdir -p "$out"
+
+# shellcheck source=jobs/study-steps.sh
+. "$here/jobs/study-steps.sh"
+
+shard_idx "$dataset/train-images-idx3-ubyte.gz" "$dataset/train-labels-idx1-ubyte.gz" "$data/train" 8
+shard_idx "$dataset/t10k-images-idx3-ubyte.gz" "$dataset/t10k-labels-idx1-ubyte.gz" "$data/t10k" 8
+
+longest=0
+for m in $minutes; do [ "$m" -gt "$longest" ] && longest=$m; done
+if [ ! -f "$run/_SUCCESS" ]; then
+  start=(--overwrite)
+  [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
+  # shellcheck disable=SC2086
+  "$sd" train --master "$master" --data "$data/train" --out "$run" --minutes "$longest" "${start[@]}" \
+      --set train.warmup=20 --set train.learning-rate=1e-3 \
+      --set train.checkpoint-every="$every" --set train.checkpoint-keep=100000 ${SETTINGS:-}
+fi
+
+# the checkpoint whose training time is nearest to each target
+picks="$(python3 - "$run/checkpoints" $minutes <<'PY'
+import json, os, sys
+root, targets = sys.argv[1], [float(m) * 60 for m in sys.argv[2:]]
+points = []
+for name in sorted(os.listdir(root)):
+    state = os.path.join(root, name, "state.json")
+    if name.startswith("round-") and os.path.exists(os.path.join(root, name, "model.zip")) and os.path.exists(state):
+        points.append((json.load(open(state))["seconds"], name))
+if not points:
+    sys.exit("no checkpoint with a model.zip in " + root + " (checkpoints of releases before 2026-12-06 have none)")
+print(" ".join(sorted({min(points, key=lambda p: abs(p[0] - t))[1] for t in targets})))
+PY
+)"
+for c in $picks; do
+  dir="$run/checkpoints/$c"
+  [ -f "$dir/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$dir/model.zip" --data "$data/t10k" \
+      --out "$dir/eval" --limit "$limit" --overwrite
+done
+"$sd" report --run "$run" --overwrite
+echo "learning curve: $run/report.html (checkpoints $picks)"
