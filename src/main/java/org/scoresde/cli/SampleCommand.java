@@ -21,10 +21,9 @@ import picocli.CommandLine.Option;
  * map data to latents and back with the probability-flow ODE and decode slerp interpolations.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+    modelTransformer = SamplerCatalogue.class,
     description = {
-      "Generate N samples across executors. Samplers: euler-maruyama, pc (reverse diffusion + Langevin corrector),",
-      "ode-euler, heun, dopri5 (adaptive; --steps is ignored), dpm-solver (exponential integrator), ddim.",
-      "Schedules: uniform, edm (rho = 7), logsnr, gits (dynamic programming over a fine teacher trajectory).",
+      "Generate N samples across executors with one of the samplers on one of the time schedules listed below.",
       "Writes OUT/samples.png (images) or OUT/samples.csv (vectors) and OUT/sample.json; with --trajectory also",
       "the sampling and denoising (x0_hat) trajectories of the first samples. With --reference (28x28 grey models)",
       "sample.json also gets the Frechet distance between classifier features of the samples and the reference;",
@@ -46,7 +45,7 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "K", description = "Time steps (default: sample.steps; with --encode sample.encode-steps).")
   Integer steps;
 
-  @Option(names = "--schedule", paramLabel = "NAME", description = "Time grid: uniform | edm | logsnr | gits (default: sample.schedule).")
+  @Option(names = "--schedule", paramLabel = "NAME", description = "Time grid, one of the schedules above (default: sample.schedule).")
   String schedule;
 
   @ArgGroup(exclusive = false, validate = false, heading = "%nSampling (the default mode):%n")
@@ -60,7 +59,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--n", paramLabel = "N", description = "Number of samples (default: sample.n).")
     Integer n;
 
-    @Option(names = "--sampler", paramLabel = "NAME", description = "Sampler (default: sample.sampler).")
+    @Option(names = "--sampler", paramLabel = "NAME", description = "Sampler, one of those above (default: sample.sampler).")
     String sampler;
 
     @Option(names = "--trajectory", description = "Also write the sampling and denoising trajectories.")

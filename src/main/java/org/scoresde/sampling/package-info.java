@@ -17,6 +17,9 @@
  *   <li>Everything works in x's data type and for any SDE with linear drift (VP, sub-VP, VE),
  *       through gamma_t, sigma_t, a(t), g(t)^2 and the log-SNR only.
  * </ul>
- * The adaptive Dormand-Prince sampler has no grid and is wired next to the ODE solvers, not here.
+ * {@link org.scoresde.sampling.Samplers} and {@link org.scoresde.sampling.Schedules} are the registries by
+ * name that the jobs, verify and {@code --help} read; the adaptive Dormand-Prince sampler is one of
+ * them (its grid only marks where a trajectory is recorded), and the GITS schedule is listed there
+ * but built from a model.
  */
 package org.scoresde.sampling;

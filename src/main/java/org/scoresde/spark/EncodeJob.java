@@ -65,8 +65,8 @@ public final class EncodeJob {
     if (req.steps() < 1) {
       throw new UserError("--steps must be at least 1, got " + req.steps());
     }
-    if (!Schedules.names().contains(req.schedule())) {
-      throw new UserError("--encode needs a schedule of " + Schedules.names() + ", got '" + req.schedule()
+    if (!Schedules.modelFreeNames().contains(req.schedule())) {
+      throw new UserError("--encode needs a schedule of " + Schedules.modelFreeNames() + ", got '" + req.schedule()
           + "' (gits chooses grids for sampling only)");
     }
     if (req.interpolate() != null && req.frames() < 2) {

@@ -93,11 +93,11 @@ public final class SampleJob {
     if (req.steps() < 1) {
       throw new UserError("--steps must be at least 1, got " + req.steps());
     }
-    if (!req.sampler().equals("dopri5") && !Samplers.names().contains(req.sampler())) {
-      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + Samplers.names() + " or dopri5");
+    if (Samplers.find(req.sampler()).isEmpty()) {
+      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + String.join(", ", Samplers.names()));
     }
-    if (!req.schedule().equals("gits") && !Schedules.names().contains(req.schedule())) {
-      throw new UserError("unknown schedule '" + req.schedule() + "': use one of " + Schedules.names() + " or gits");
+    if (Schedules.find(req.schedule()).isEmpty()) {
+      throw new UserError("unknown schedule '" + req.schedule() + "': use one of " + String.join(", ", Schedules.names()));
     }
     SparkSession spark = SparkSessions.create("sample", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -110,13 +110,12 @@ public final class SampleJob {
         inputs(req))) {
       long start = System.nanoTime();
       double[] grid;
-      if (req.schedule().equals("gits")) {
+      if (Schedules.find(req.schedule()).orElseThrow().needsModel()) {
         grid = gitsGrid(source, req, d);
       } else {
         grid = Schedules.byName(req.schedule()).grid(sde, req.steps(), req.eps());
       }
-      Sampler sampler = req.sampler().equals("dopri5") ? new Dopri5Sampler(req.odeTolerance(), req.odeTolerance())
-          : Samplers.byName(req.sampler(), req.samplerSettings());
+      Sampler sampler = Samplers.byName(req.sampler(), req.samplerSettings(), req.odeTolerance());
       int parts = Math.max(1, Math.min(jsc.defaultParallelism() * 2, (req.n() + req.batchSize() - 1) / req.batchSize()));
       Broadcast<ModelSource> model = jsc.broadcast(source);
       List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
@@ -220,9 +219,9 @@ public final class SampleJob {
       json.put("sde", sde.name());
       json.put("seed", seed);
       json.put("partitions", parts);
-      if (req.sampler().equals("dopri5")) {
-        json.put("rtol", req.odeTolerance());
-        json.put("atol", req.odeTolerance());
+      if (sampler instanceof Dopri5Sampler adaptive) {
+        json.put("rtol", adaptive.rtol());
+        json.put("atol", adaptive.atol());
       }
       if (classifier != null) {
         json.set("frechet_distance", frechet(spark, req.reference(), classifier, results));

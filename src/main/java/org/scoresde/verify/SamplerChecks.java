@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.scoresde.sampling.Dopri5Sampler;
 import org.scoresde.sampling.Sampler;
 import org.scoresde.sampling.Samplers;
 import org.scoresde.sampling.Schedules;
@@ -51,7 +50,7 @@ public final class SamplerChecks implements VerifyCheck {
     List<CheckResult> out = new ArrayList<>();
     int n = samples / 2;
     for (Map.Entry<String, Integer> e : steps.entrySet()) {
-      Sampler sampler = e.getKey().equals("dopri5") ? new Dopri5Sampler(1e-5, 1e-5) : Samplers.byName(e.getKey());
+      Sampler sampler = Samplers.byName(e.getKey());
       double[] grid = Schedules.byName(e.getKey().equals("dpm-solver") ? "logsnr" : "uniform").grid(sde, e.getValue(), 1e-3);
       INDArray xT = sde.samplePrior(n, 2, rng.nextLong(), DataType.DOUBLE);
       var result = sampler.sample(score, xT, grid, rng.nextLong(), 0);

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.scoresde.sampling.Samplers;
+import org.scoresde.sampling.Schedules;
 import picocli.CommandLine;
 
 /** Every command's --help renders without picocli's warnings (an unescaped % in a description, say). */
@@ -40,6 +42,17 @@ class HelpTextTest {
     for (String usage : usages) {
       assertTrue(usage.startsWith("Usage: score-sde"), usage);
       assertTrue(!usage.contains("%n") && !usage.contains("%%"), "an unformatted description: " + usage);
+    }
+  }
+
+  @Test
+  void sampleHelpListsEverySamplerAndScheduleOfTheRegistries() {
+    String usage = new CommandLine(new Main()).getSubcommands().get("sample").getUsageMessage();
+    for (var s : Samplers.all()) {
+      assertTrue(usage.contains("  " + s.name() + " ") && usage.contains(s.description().substring(0, 20)), s.name() + ":\n" + usage);
+    }
+    for (var s : Schedules.all()) {
+      assertTrue(usage.contains("  " + s.name() + " "), s.name() + ":\n" + usage);
     }
   }
 }

@@ -183,6 +183,8 @@ class SamplerAccuracyTest {
     assertEquals(new Heun(true), Samplers.byName("heun"));
     assertEquals(new DpmSolver(3, true), Samplers.byName("dpm-solver"));
     assertEquals(new Ddim(0.0), Samplers.byName("ddim"));
+    assertEquals(new Dopri5Sampler(Samplers.ODE_TOLERANCE, Samplers.ODE_TOLERANCE), Samplers.byName("dopri5"));
+    assertEquals(new Dopri5Sampler(1e-3, 1e-3), Samplers.byName("dopri5", SamplerSettings.defaults(), 1e-3));
     Sampler pc = Samplers.byName("pc");
     assertEquals("pc", pc.name());
     assertInstanceOf(ReverseDiffusionPredictor.class, ((PredictorCorrector) pc).predictor());

@@ -75,9 +75,13 @@ class TimeScheduleTest {
     assertInstanceOf(UniformSchedule.class, Schedules.byName("uniform"));
     assertEquals(new EdmSchedule(7.0), Schedules.byName("EDM"));
     assertInstanceOf(LogSnrSchedule.class, Schedules.byName("logsnr"));
-    for (String name : Schedules.names()) {
+    for (String name : Schedules.modelFreeNames()) {
       assertEquals(name, Schedules.byName(name).name());
     }
+    assertEquals(List.of("uniform", "edm", "logsnr", "gits"), Schedules.names());
+    assertTrue(Schedules.find("gits").orElseThrow().needsModel());
+    IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> Schedules.byName("gits"));
+    assertTrue(g.getMessage().contains("GitsSchedule"), g.getMessage());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedules.byName("cosine"));
     assertTrue(e.getMessage().contains("uniform, edm, logsnr"), e.getMessage());
   }
