@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.scoresde.config.UserError;
-import org.scoresde.nn.ChecksumFile;
+import org.scoresde.io.ChecksumFile;
 import org.scoresde.quality.ClassifierTraining;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.quality.LabelledImages;

@@ -2,7 +2,7 @@ package org.scoresde.image;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 
 /**
  * Lays out model-space examples (rows of C*H*W values in C, H, W order) as one image: a grid of

@@ -1,5 +1,5 @@
 /**
- * Image grids: a batch of samples or examples laid out as one picture. Uses nn (for the data
+ * Image grids: a batch of samples or examples laid out as one picture. Uses data (for the
  * transform back to pixels).
  */
 package org.scoresde.image;

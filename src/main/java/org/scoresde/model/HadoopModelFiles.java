@@ -8,10 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.scoresde.config.UserError;
-import org.scoresde.nn.ChecksumFile;
-import org.scoresde.nn.ModelFile;
-import org.scoresde.nn.ModelFileException;
-import org.scoresde.nn.ModelMetadata;
+import org.scoresde.io.ChecksumFile;
 
 /**
  * Model files on any Hadoop filesystem (file:, hdfs:, s3a:): the bytes of {@link ModelFile} with
@@ -61,7 +58,7 @@ public final class HadoopModelFiles {
       String expected = ChecksumFile.parse(content, sum.toString());
       ChecksumFile.verify(bytes, expected, file.toString());
       return new Bytes(bytes, expected);
-    } catch (ModelFileException e) {
+    } catch (ModelFileException | ChecksumFile.Untrusted e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
       throw new UserError("cannot read model " + file + ": " + e.getMessage());

@@ -1,6 +1,8 @@
 /**
- * Where a job's ScoreModel comes from: a trained network file, a Gaussian mixture (gmm:FILE.json)
- * or a dataset's empirical optimal score (empirical:DATA), each serializable to Spark executors,
- * and model files on Hadoop filesystems. Uses config, nn, score and sde.
+ * Model files and where a job's ScoreModel comes from: the model file format (network, metadata
+ * with the SDE, data transform and network configuration, format version) and its Hadoop-filesystem
+ * reading and writing with the SHA-256 beside it; the sources a job opens, a trained network file,
+ * a Gaussian mixture (gmm:FILE.json) or a dataset's empirical optimal score (empirical:DATA), each
+ * serializable to Spark executors. Uses config, data, io, nn, score and sde.
  */
 package org.scoresde.model;

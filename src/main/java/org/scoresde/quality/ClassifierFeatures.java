@@ -7,7 +7,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.data.Example;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 
 /**
  * The classifier's feature moments of a batch of images, for generated samples (model space) and

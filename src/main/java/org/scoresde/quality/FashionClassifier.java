@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.scoresde.nn.ChecksumFile;
+import org.scoresde.io.ChecksumFile;
 
 /**
  * The small Fashion-MNIST classifier whose penultimate activations are the features of the

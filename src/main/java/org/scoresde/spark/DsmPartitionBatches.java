@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.data.Example;
 import org.scoresde.fp.FokkerPlanckLoss;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
 import org.scoresde.time.Seeds;

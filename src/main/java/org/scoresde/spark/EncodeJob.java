@@ -29,7 +29,7 @@ import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 import org.scoresde.sampling.Interpolation;
 import org.scoresde.sampling.ProbabilityFlowEncoding;
 import org.scoresde.sampling.Schedules;

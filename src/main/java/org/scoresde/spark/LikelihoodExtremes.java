@@ -18,7 +18,7 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.image.ImageGrid;
 import org.scoresde.io.PngFile;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 
 /**
  * The examples a model finds least and most likely: the {@code k} highest and lowest per-example

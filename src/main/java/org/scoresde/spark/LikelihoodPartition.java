@@ -20,7 +20,7 @@ import org.scoresde.likelihood.LikelihoodResult;
 import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.time.Seeds;
 import scala.Tuple2;

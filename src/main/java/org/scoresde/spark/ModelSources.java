@@ -7,7 +7,7 @@ import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.model.ModelSource;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 import org.scoresde.sde.Sde;
 
 /**

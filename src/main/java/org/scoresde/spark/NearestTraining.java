@@ -16,7 +16,7 @@ import org.scoresde.config.UserError;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 
 /**
  * Whether a model generalizes or memorizes: the distance from each sample to its nearest training

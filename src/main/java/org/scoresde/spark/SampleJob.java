@@ -24,7 +24,7 @@ import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
-import org.scoresde.nn.DataTransform;
+import org.scoresde.data.DataTransform;
 import org.scoresde.quality.ClassifierFeatures;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.quality.FeatureMoments;

@@ -21,7 +21,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.config.UserError;
-import org.scoresde.nn.ChecksumFile;
+import org.scoresde.io.ChecksumFile;
 
 /**
  * The checkpoints of a training run, {@code OUT/checkpoints/round-NNNNNNNN/}: the training graph

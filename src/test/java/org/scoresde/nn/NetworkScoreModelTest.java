@@ -24,20 +24,20 @@ import org.scoresde.sde.VpSde;
 
 /** The network behind the ScoreModel seam, in double precision, against finite differences. */
 @ExtendWith(SingleThreadNd4j.class)
-class NetworkScoreModelTest {
+public class NetworkScoreModelTest {
 
   /** 8x8x1 images, two levels (8 and 4 pixels), 4 and 8 channels: every block kind, small enough for FD. */
-  static ScoreNetworkConfig tinyUnet() {
+  public static ScoreNetworkConfig tinyUnet() {
     return new ScoreNetworkConfig(1, 8, 8, false, 4, List.of(1, 2), 1, TimeEmbeddingKind.FOURIER, 8, 4.0, 8,
         0.0, Normalization.GROUP, 32, 7L);
   }
 
-  static ScoreNetworkConfig tinyMlp() {
+  public static ScoreNetworkConfig tinyMlp() {
     return new ScoreNetworkConfig(1, 1, 3, true, 16, List.of(), 2, TimeEmbeddingKind.SINUSOIDAL, 8, 16.0, 16,
         0.0, Normalization.GROUP, 4, 11L);
   }
 
-  static INDArray gaussian(Random rng, long... shape) {
+  public static INDArray gaussian(Random rng, long... shape) {
     long n = 1;
     for (long s : shape) {
       n *= s;
@@ -58,7 +58,7 @@ class NetworkScoreModelTest {
     return graph;
   }
 
-  static INDArray times(double... t) {
+  public static INDArray times(double... t) {
     return Nd4j.createFromArray(t);
   }
 

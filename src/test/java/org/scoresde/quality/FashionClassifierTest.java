@@ -36,7 +36,7 @@ class FashionClassifierTest {
   void bundledClassifierIsTheCommittedFile() throws IOException {
     String line = Files.readString(Path.of("models/fashion-mnist-classifier.zip.sha256"));
     assertEquals(line.substring(0, 64), classifier.sha256());
-    assertEquals(classifier.sha256(), org.scoresde.nn.ChecksumFile.sha256(Path.of("models/fashion-mnist-classifier.zip")));
+    assertEquals(classifier.sha256(), org.scoresde.io.ChecksumFile.sha256(Path.of("models/fashion-mnist-classifier.zip")));
     assertTrue(Files.size(Path.of("models/fashion-mnist-classifier.zip")) < 1_000_000);
   }
 
@@ -67,7 +67,7 @@ class FashionClassifierTest {
 
   @Test
   void samplesAreQuantizedLikeThePicture() throws IOException {
-    var t = org.scoresde.nn.DataTransform.pixels8Bit(-1, 1);
+    var t = org.scoresde.data.DataTransform.pixels8Bit(-1, 1);
     assertEquals(0, ClassifierFeatures.pixel(t, -5));
     assertEquals(255, ClassifierFeatures.pixel(t, 1.0));
     assertEquals(128, ClassifierFeatures.pixel(t, t.toModel(128, 0.5)));

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.HeldOutResidual;
-import org.scoresde.nn.ModelFile;
+import org.scoresde.model.ModelFile;
 import org.scoresde.nn.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;

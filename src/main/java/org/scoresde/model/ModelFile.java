@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +18,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.scoresde.io.ChecksumFile;
+import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.nn.ScoreNetworkBuilder;
 
 /**
  * A trained score network with everything needed to use it, in one zip: DL4J's serialized graph
@@ -111,15 +114,15 @@ public final class ModelFile {
 
   /** Loads a verified model; {@code withUpdater} restores the optimizer state too (for resuming training). */
   public static Model load(Path file, boolean withUpdater) throws IOException {
-    String expected = ChecksumFile.expected(file);
+    String expected = expectedSha256(file);
     return fromBytes(readAll(file), expected, file.toString(), withUpdater);
   }
 
   /** The verified metadata of a model file, without restoring its network. */
   public static ModelMetadata readMetadata(Path file) throws IOException {
-    String expected = ChecksumFile.expected(file);
+    String expected = expectedSha256(file);
     byte[] bytes = readAll(file);
-    ChecksumFile.verify(bytes, expected, file.toString());
+    verify(bytes, expected, file.toString());
     return metadata(bytes, file.toString());
   }
 
@@ -129,7 +132,7 @@ public final class ModelFile {
    */
   public static Model fromBytes(byte[] bytes, String expectedSha256, String what, boolean withUpdater)
       throws ModelFileException {
-    ChecksumFile.verify(bytes, expectedSha256, what);
+    verify(bytes, expectedSha256, what);
     ModelMetadata metadata = metadata(bytes, what);
     ComputationGraph graph;
     try {
@@ -179,6 +182,23 @@ public final class ModelFile {
           + "; this build reads versions 1 to " + FORMAT_VERSION);
     }
     return metadata;
+  }
+
+  /** The SHA-256 recorded beside {@code file}; a missing or malformed record is a ModelFileException. */
+  private static String expectedSha256(Path file) throws IOException {
+    try {
+      return ChecksumFile.expected(file);
+    } catch (ChecksumFile.Untrusted e) {
+      throw new ModelFileException(e.getMessage(), e);
+    }
+  }
+
+  private static void verify(byte[] bytes, String expectedSha256, String what) throws ModelFileException {
+    try {
+      ChecksumFile.verify(bytes, expectedSha256, what);
+    } catch (ChecksumFile.Untrusted e) {
+      throw new ModelFileException(e.getMessage(), e);
+    }
   }
 
   private static byte[] readAll(Path file) throws IOException {

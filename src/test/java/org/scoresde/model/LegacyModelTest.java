@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.nn.SingleThreadNd4j;
 
 /**
  * A model file written by an earlier network builder (commit 7c3cf51: the time vector broadcast by

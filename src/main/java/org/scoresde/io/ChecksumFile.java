@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +24,15 @@ public final class ChecksumFile {
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
   private ChecksumFile() {}
+
+  /** A file that fails its checksum, or whose checksum file is missing or malformed; the message names both. */
+  public static final class Untrusted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public Untrusted(String message) {
+      super(message);
+    }
+  }
 
   /** The checksum file that belongs beside {@code file}. */
   public static Path besides(Path file) {
@@ -65,10 +74,10 @@ public final class ChecksumFile {
    * The hash recorded in a checksum file's content (the first field); {@code what} names the file
    * in error messages.
    */
-  public static String parse(String content, String what) throws ModelFileException {
+  public static String parse(String content, String what) throws Untrusted {
     String first = content.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
     if (!HEX64.matcher(first).matches()) {
-      throw new ModelFileException(what + " does not hold a SHA-256 (expected 64 hex digits, then the file name)");
+      throw new Untrusted(what + " does not hold a SHA-256 (expected 64 hex digits, then the file name)");
     }
     return first;
   }
@@ -80,17 +89,17 @@ public final class ChecksumFile {
     try {
       content = Files.readString(sum, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
-      throw new ModelFileException(file + " has no checksum file " + sum.getFileName()
+      throw new Untrusted(file + " has no checksum file " + sum.getFileName()
           + " beside it; refusing to load an unverified file");
     }
     return parse(content, sum.toString());
   }
 
   /** Refuses {@code bytes} (read from {@code what}) unless their SHA-256 is the expected one. */
-  public static void verify(byte[] bytes, String expectedHex, String what) throws ModelFileException {
+  public static void verify(byte[] bytes, String expectedHex, String what) throws Untrusted {
     String actual = sha256(bytes);
     if (!actual.equals(expectedHex)) {
-      throw new ModelFileException(what + " is corrupt or was modified: its SHA-256 is " + actual
+      throw new Untrusted(what + " is corrupt or was modified: its SHA-256 is " + actual
           + " but its checksum file says " + expectedHex);
     }
   }

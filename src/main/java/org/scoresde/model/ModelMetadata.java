@@ -1,8 +1,10 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.scoresde.data.DataTransform;
+import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.Sdes;
 

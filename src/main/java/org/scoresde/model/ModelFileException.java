@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import java.io.IOException;
 

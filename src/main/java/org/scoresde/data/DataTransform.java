@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.data;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
+import org.scoresde.data.DataTransform;
+import org.scoresde.io.ChecksumFile;
+import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.nn.NetworkScoreModelTest;
+import org.scoresde.nn.Normalization;
+import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.ScoreNetworkConfig;
+import org.scoresde.nn.SingleThreadNd4j;
+import org.scoresde.nn.TimeEmbedding;
+import org.scoresde.nn.TimeEmbeddingKind;
 import org.scoresde.sde.VeSde;
 
 /** Model files round-trip exactly and are refused, with a clear message, when they cannot be trusted. */
