@@ -61,8 +61,8 @@ measure() {  # RUN SEED ALPHA: evaluate a trained run and append its line to res
       --out "$run/eval" "${evalopts[@]}" --overwrite
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
   local r1 r2
-  r1="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 1e-3 2>/dev/null | tail -1)"
-  r2="$(java -cp "$here/lib/score-sde.jar" org.scoresde.fp.HeldOutResidual "$run/model.zip" "$out/test.csv" 0.01 0.05 2>/dev/null | tail -1)"
+  r1="$("$sd" fp-residual --model "$run/model.zip" --data "$out/test.csv" --t-min 0.01 --probe-step 1e-3 2>/dev/null | tail -1)"
+  r2="$("$sd" fp-residual --model "$run/model.zip" --data "$out/test.csv" --t-min 0.01 --probe-step 0.05 2>/dev/null | tail -1)"
   python3 - "$run" "$seed" "$alpha" "$r1" "$r2" >> "$out/results.tsv" <<'PY'
 import json, sys
 run, seed, alpha, r1, r2 = sys.argv[1:]

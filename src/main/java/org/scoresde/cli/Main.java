@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ReportCommand.class,
       ClassifierCommand.class,
+      FpResidualCommand.class,
       BenchCommand.class,
     })
 public final class Main implements Runnable {

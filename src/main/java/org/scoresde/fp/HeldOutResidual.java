@@ -1,10 +1,5 @@
 package org.scoresde.fp;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,32 +79,5 @@ public final class HeldOutResidual {
   /** The trained network of a model file as a double-precision score model (finite differences need it). */
   public static NetworkScoreModel doublePrecision(ModelFile.Model model) {
     return new NetworkScoreModel(model.graph(), model.metadata().network(), model.metadata().sde(), DataType.DOUBLE);
-  }
-
-  /** MODEL CSV [TMIN [PROBE_STEP]]: prints the held-out residual of a model file on the rows of a CSV file. */
-  public static void main(String[] args) throws IOException {
-    if (args.length < 2) {
-      System.err.println("usage: HeldOutResidual MODEL.zip HELDOUT.csv [TMIN=0.01 [PROBE_STEP=0.001]]");
-      System.exit(2);
-    }
-    ModelFile.Model model = ModelFile.load(Path.of(args[0]));
-    List<double[]> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of(args[1]))) {
-      if (!line.isBlank()) {
-        String[] f = line.split(",");
-        double[] v = new double[f.length];
-        for (int j = 0; j < f.length; j++) {
-          v[j] = Double.parseDouble(f[j].trim());
-        }
-        rows.add(v);
-      }
-    }
-    double tMin = args.length > 2 ? Double.parseDouble(args[2]) : 0.01;
-    double step = args.length > 3 ? Double.parseDouble(args[3]) : ScoreFokkerPlanckResidual.DEFAULT_PROBE_STEP;
-    Result r = of(doublePrecision(model), Nd4j.create(rows.toArray(new double[0][])), tMin, step, 2023L);
-    System.out.printf("{\"n\": %d, \"t_min\": %s, \"probe_step\": %s, \"mean_penalty\": %.6g, \"median_relative\": %.6g, "
-        + "\"mean_penalty_early\": %.6g, \"mean_penalty_late\": %.6g, \"rms_terms\": [%.4g, %.4g, %.4g, %.4g]}%n",
-        r.n(), tMin, step, r.meanPenalty(), r.medianRelative(), r.meanPenaltyEarly(), r.meanPenaltyLate(), r.rmsTimeDerivative(),
-        r.rmsDrift(), r.rmsDivergence(), r.rmsSquaredNorm());
   }
 }

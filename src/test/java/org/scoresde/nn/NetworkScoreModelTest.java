@@ -50,7 +50,7 @@ public class NetworkScoreModelTest {
   }
 
   /** Random parameters (with nonzero biases) so that no path of the network is trivially zero. */
-  static ComputationGraph randomGraph(ScoreNetworkConfig config, long seed) {
+  public static ComputationGraph randomGraph(ScoreNetworkConfig config, long seed) {
     ComputationGraph graph = new ScoreNetworkBuilder(config).newTrainingGraph(new NoOp(), DataType.DOUBLE);
     Random rng = new Random(seed);
     INDArray p = graph.params();
