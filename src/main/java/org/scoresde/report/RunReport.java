@@ -2,7 +2,6 @@ package org.scoresde.report;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.scoresde.config.UserError;
 import org.scoresde.io.OutputGuard;
+import org.scoresde.io.TextFile;
 
 /**
  * Writes the report of a run: reads the run ({@link RunReader}), lays it out ({@link ReportBuilder})
@@ -71,8 +71,8 @@ public final class RunReport {
         temps.add(new Path(parent, "." + t.getName() + suffix));
       }
       try {
-        writeText(fs, temps.get(0), new HtmlRenderer().render(doc));
-        writeText(fs, temps.get(1), new MarkdownRenderer(base.getName()).render(doc));
+        TextFile.write(fs, temps.get(0), new HtmlRenderer().render(doc));
+        TextFile.write(fs, temps.get(1), new MarkdownRenderer(base.getName()).render(doc));
         List<String> names = writeImages(fs, doc, temps.get(2));
         for (int i = 0; i < targets.size(); i++) {
           if (fs.exists(targets.get(i))) {
@@ -116,9 +116,4 @@ public final class RunReport {
     return names;
   }
 
-  private static void writeText(FileSystem fs, Path p, String text) throws IOException {
-    try (OutputStream out = fs.create(p, false)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
 }

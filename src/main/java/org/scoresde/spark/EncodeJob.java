@@ -27,6 +27,7 @@ import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
 import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
+import org.scoresde.io.TextFile;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.data.DataTransform;
@@ -145,7 +146,7 @@ public final class EncodeJob {
         }
         csv.append('\n');
       }
-      TrainJob.writeText(fs, new Path(out.temporary(), "latents.csv"), csv.toString());
+      TextFile.write(fs, new Path(out.temporary(), "latents.csv"), csv.toString());
       DataTransform transform = source.transform();
       if (image) {
         List<Encoded> shown = encoded.subList(0, Math.min(SHOWN, encoded.size()));
@@ -172,7 +173,7 @@ public final class EncodeJob {
         json.set("interpolation", interpolate(req, data, source, grid, d, image, shape, fs, out.temporary()));
       }
       json.put("seconds", (System.nanoTime() - start) / 1e9);
-      TrainJob.writeText(fs, new Path(out.temporary(), "encode.json"), json.toPrettyString() + "\n");
+      TextFile.writeJson(fs, new Path(out.temporary(), "encode.json"), json);
       out.commit();
       System.out.printf("encode: %d examples, reconstruction RMSE %.3g (max %.3g), NFE %d per pass -> %s%n",
           encoded.size(), json.get("reconstruction_rmse").asDouble(), max, 4L * (grid.length - 1), out.target());
@@ -213,7 +214,7 @@ public final class EncodeJob {
         }
         csv.append('\n');
       }
-      TrainJob.writeText(fs, new Path(dir, "interpolation.csv"), csv.toString());
+      TextFile.write(fs, new Path(dir, "interpolation.csv"), csv.toString());
     }
     float[][] xs = x.castTo(DataType.FLOAT).toFloatMatrix();
     ObjectNode json = new ObjectMapper().createObjectNode();

@@ -27,6 +27,7 @@ import org.scoresde.data.ShardSchema;
 import org.scoresde.evaluate.NllSummary;
 import org.scoresde.io.AtomicOutput;
 import org.scoresde.io.InputPath;
+import org.scoresde.io.TextFile;
 import org.scoresde.model.ModelSource;
 import org.scoresde.sde.Sde;
 import scala.Tuple2;
@@ -191,7 +192,7 @@ public final class EvaluateJob {
       nll.put("data_checksum", m.checksum());
       nll.put("seed", seed);
       nll.put("seconds", seconds);
-      TrainJob.writeText(out.fileSystem(), new Path(out.temporary(), "nll.json"), nll.toPrettyString() + "\n");
+      TextFile.writeJson(out.fileSystem(), new Path(out.temporary(), "nll.json"), nll);
       out.commit();
       System.out.printf("evaluate: %d examples, %.4f %s (95%% CI %.4f to %.4f), mean NFE %.0f, %.1f s -> %s%n",
           summary.count(), summary.mean(), unit, summary.ci95()[0], summary.ci95()[1], summary.nfeMean(), seconds,

@@ -22,6 +22,7 @@ import org.scoresde.image.ImageGrid;
 import org.scoresde.io.AtomicOutput;
 import org.scoresde.io.PngFile;
 import org.scoresde.io.InputPath;
+import org.scoresde.io.TextFile;
 import org.scoresde.model.ModelSource;
 import org.scoresde.nd4j.NativeGarbage;
 import org.scoresde.data.DataTransform;
@@ -196,7 +197,7 @@ public final class SampleJob {
           }
           csv.append('\n');
         }
-        TrainJob.writeText(fs, new Path(out.temporary(), "samples.csv"), csv.toString());
+        TextFile.write(fs, new Path(out.temporary(), "samples.csv"), csv.toString());
         if (record && !results.get(0).trajectory().isEmpty()) {
           StringBuilder tr = new StringBuilder("step,t,sample,kind," + IntStream.range(0, d).mapToObj(j -> "x" + j)
               .collect(Collectors.joining(",")) + "\n");
@@ -204,7 +205,7 @@ public final class SampleJob {
             appendTrajectory(tr, k, grid[k], "x", results.get(0).trajectory().get(k));
             appendTrajectory(tr, k, grid[k], "x0_hat", results.get(0).denoised().get(k));
           }
-          TrainJob.writeText(fs, new Path(out.temporary(), "trajectory.csv"), tr.toString());
+          TextFile.write(fs, new Path(out.temporary(), "trajectory.csv"), tr.toString());
         }
       }
       ObjectNode json = new ObjectMapper().createObjectNode();
@@ -234,7 +235,7 @@ public final class SampleJob {
       for (double t : grid) {
         g.add(t);
       }
-      TrainJob.writeText(fs, new Path(out.temporary(), "sample.json"), json.toPrettyString() + "\n");
+      TextFile.writeJson(fs, new Path(out.temporary(), "sample.json"), json);
       out.commit();
       System.out.printf("sample: %d samples with %s on %s (%d steps, NFE %d) in %.1f s -> %s%n", samples.size(),
           req.sampler(), req.schedule(), req.steps(), nfe, seconds, out.target());

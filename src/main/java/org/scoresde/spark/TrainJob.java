@@ -7,7 +7,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,7 @@ import org.scoresde.data.ShardSchema;
 import org.scoresde.io.InputPath;
 import org.scoresde.io.OutputGuard;
 import org.scoresde.io.RunLock;
+import org.scoresde.io.TextFile;
 import org.scoresde.model.HadoopModelFiles;
 import org.scoresde.data.DataTransform;
 import org.scoresde.model.ModelFile;
@@ -146,7 +146,7 @@ public final class TrainJob {
       ComputationGraph net = start.network();
       ExponentialMovingAverage ema = start.ema();
       TrainingState state = start.state();
-      writeText(fs, new Path(out, "config.conf"), recorded.render());
+      TextFile.write(fs, new Path(out, "config.conf"), recorded.render());
 
       ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
           .batchSizePerWorker(batchRows)
@@ -385,9 +385,4 @@ public final class TrainJob {
     }
   }
 
-  static void writeText(FileSystem fs, Path p, String text) throws IOException {
-    try (OutputStream o = fs.create(p, true)) {
-      o.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
 }

@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.scoresde.io.TextFile;
 import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.TrainingState;
 
@@ -112,7 +113,7 @@ final class TrainingProgress {
       o.put("fp_penalty", probe.fpPenalty());
     }
     lines.add(o.toString());
-    TrainJob.writeText(fs, tmp, String.join("\n", lines) + "\n");
+    TextFile.write(fs, tmp, String.join("\n", lines) + "\n");
     fs.delete(file, false);
     if (!fs.rename(tmp, file)) {
       throw new IOException("cannot rename " + tmp + " to " + file);
