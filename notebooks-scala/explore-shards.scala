@@ -17,7 +17,7 @@ import org.apache.spark.sql.functions._
 import org.knowm.xchart.{BitmapEncoder, CategoryChartBuilder, XYChartBuilder, XYSeries}
 import org.knowm.xchart.BitmapEncoder.BitmapFormat
 import org.scoresde.image.ImageGrid
-import org.scoresde.nn.DataTransform
+import org.scoresde.data.DataTransform
 import org.scoresde.spark.ShardReader
 import scala.collection.JavaConverters._
 

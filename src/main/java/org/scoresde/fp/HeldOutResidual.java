@@ -13,9 +13,9 @@ import org.scoresde.sde.Sde;
  * The score Fokker-Planck residual of a score model on held-out data: clean examples x0 are noised to
  * times spread evenly over [tMin, T] with fixed noise, and {@link ScoreFokkerPlanckResidual} (exact
  * traces, vector-Jacobian products: an estimator independent of the training stencil) gives the
- * penalty g^2 |R|^2 / D^2 and |R| / (largest term) per point. Run as a program on a model file and a
- * CSV of held-out rows:
- * {@code java -cp lib/score-sde.jar org.scoresde.fp.HeldOutResidual MODEL CSV [TMIN [PROBE_STEP]]}.
+ * penalty g^2 |R|^2 / D^2 and |R| / (largest term) per point. The command line runs it on a model file
+ * and a CSV of held-out rows:
+ * {@code score-sde fp-residual --model MODEL --data CSV [--t-min T] [--probe-step H]}.
  */
 public final class HeldOutResidual {
   /**
