@@ -23,7 +23,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -74,10 +73,13 @@ public final class TrainJob {
   private static final long PROBE_STREAM = 0x70726f6265L;
   private static final long BASELINE_STREAM = 0x626173656cL;
   private final Settings settings;
+  private final TrainOptions options;
   private final String master;
 
+  /** A train job with these settings (checked now, before any Spark session: see {@link TrainOptions}). */
   public TrainJob(Settings settings, String master) {
     this.settings = settings;
+    this.options = TrainOptions.from(settings);
     this.master = master;
   }
 
@@ -89,7 +91,7 @@ public final class TrainJob {
     if (req.resume() && req.overwrite()) {
       throw new UserError("--resume and --overwrite contradict each other: resume continues the run in " + req.out());
     }
-    String init = settings.getString("train.init");
+    String init = options.init();
     if (req.resume() && !init.isEmpty()) {
       throw new UserError("--init and --resume contradict each other: resume continues the run in " + req.out()
           + " from its checkpoint, --init starts a new run from " + init);
@@ -107,21 +109,20 @@ public final class TrainJob {
       inputs.add(new InputPath("--init", init));
     }
     OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
-    long seed = settings.getLong("seed");
+    long seed = options.seed();
     Sde sde = SdeSettings.sde(settings);
     ScoreNetworkConfig network = NetworkSettings.network(settings, manifest).withSeed(seed);
     DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
-    TimeSampler times = TimeSamplers.create(sde, settings.getString("train.time-sampler"),
-        settings.getString("train.weighting"), settings.getDouble("train.eta"));
+    TimeSampler times = TimeSamplers.create(sde, options.timeSampler(), options.weighting(), options.eta());
     Optional<FokkerPlanckLoss> fp = FokkerPlanckSettings.loss(settings, sde);
-    int batch = settings.getInt("train.batch-size");
+    int batch = options.batchSize();
     int rowsPerExample = FokkerPlanckSettings.rowsPerExample(fp, network.dimension());
     int batchRows = batch * rowsPerExample;
-    int averaging = settings.getInt("train.averaging-frequency");
-    int workers = settings.getInt("train.workers") > 0 ? settings.getInt("train.workers") : jsc.defaultParallelism();
+    int averaging = options.averagingFrequency();
+    int workers = options.workers(jsc.defaultParallelism());
     long count = manifest.count();
     int rounds = (int) Math.max(1, Math.ceil(count / (double) ((long) workers * batch * averaging)));
-    int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : settings.getInt("train.epochs"));
+    int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : options.epochs());
     double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
 
     Optional<InitialModel> initial = init.isEmpty() ? Optional.empty() : Optional.of(InitialModel.read(init, hadoop));
@@ -141,8 +142,8 @@ public final class TrainJob {
       Settings recorded = previous.filter(p -> p.hasPath("train.init"))
           .map(p -> settings.with("train.init", p.getString("train.init"))).orElse(settings);
 
-      Checkpoints checkpoints = new Checkpoints(fs, out, settings.getInt("train.checkpoint-keep"));
-      Start start = req.resume() ? resume(checkpoints, out, fp, changes) : Start.fresh(fresh, settings.getDouble("train.ema-decay"));
+      Checkpoints checkpoints = new Checkpoints(fs, out, options.checkpointKeep());
+      Start start = req.resume() ? resume(checkpoints, out, fp, changes) : Start.fresh(fresh, options.emaDecay());
       ComputationGraph net = start.network();
       ExponentialMovingAverage ema = start.ema();
       TrainingState state = start.state();
@@ -151,9 +152,9 @@ public final class TrainJob {
       ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
           .batchSizePerWorker(batchRows)
           .averagingFrequency(averaging)
-          .workerPrefetchNumBatches(settings.getInt("train.prefetch"))
-          .rddTrainingApproach(approach())
-          .exportDirectory(settings.getString("train.export-dir").isEmpty() ? null : settings.getString("train.export-dir"))
+          .workerPrefetchNumBatches(options.prefetch())
+          .rddTrainingApproach(options.approach())
+          .exportDirectory(options.exportDir())
           .repartionData(Repartition.Never)
           .rngSeed(seed)
           .build();
@@ -172,19 +173,15 @@ public final class TrainJob {
       }
       TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), req.resume(),
           state, rounds, epochs, budgetSeconds);
-      int checkpointEvery = settings.getInt("train.checkpoint-every");
+      int checkpointEvery = options.checkpointEvery();
       ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
-      int probeEvery = settings.getInt("train.probe-every");
-      if (probeEvery < 1) {
-        throw new UserError("train.probe-every must be at least 1, got " + probeEvery);
-      }
+      int probeEvery = options.probeEvery();
       long started = System.nanoTime();
       double priorSeconds = state.seconds();
       int epoch = state.epoch();
       int round = state.round();
       // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
-      DivergenceGuard guard = new DivergenceGuard(settings.getDouble("train.divergence-factor"),
-          settings.getString("train.divergence-factor"),
+      DivergenceGuard guard = new DivergenceGuard(options.divergenceFactor(), options.divergenceFactorText(),
           fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed));
       try {
         while (epoch < epochs) {
@@ -257,7 +254,7 @@ public final class TrainJob {
     ComputationGraph net = restored.network();
     checkSameLoss(net, fp);
     TrainingState state = restored.state();
-    ExponentialMovingAverage ema = new ExponentialMovingAverage(settings.getDouble("train.ema-decay"), restored.ema(), state.emaUpdates());
+    ExponentialMovingAverage ema = new ExponentialMovingAverage(options.emaDecay(), restored.ema(), state.emaUpdates());
     restored.damaged().forEach(d -> System.err.println("train: warning: passed over the damaged checkpoint " + d));
     if (changes.stream().anyMatch(c -> c.key().equals("train.learning-rate") || c.key().equals("train.warmup"))) {
       TrainingGraphs.of(settings).applySchedule(net);
@@ -277,13 +274,10 @@ public final class TrainJob {
    */
   private TrainingProbe probe(JavaRDD<Example> examples, Sde sde, ScoreNetworkConfig network, DataTransform transform,
       long seed, Optional<FokkerPlanckLoss> fp) {
-    int n = settings.getInt("train.probe-examples");
-    int bins = settings.getInt("train.loss-by-t-bins");
+    int n = options.probeExamples();
+    int bins = options.lossByTBins();
     if (n <= 0) {
       return null;
-    }
-    if (bins < 1 || bins > n) {
-      throw new UserError("train.loss-by-t-bins must be between 1 and train.probe-examples (" + n + "), got " + bins);
     }
     List<Example> first = examples.take(n);
     if (first.size() < bins) {
@@ -293,7 +287,7 @@ public final class TrainJob {
     INDArray x0 = DsmPartitionBatches.modelInputs(first, 0, first.size(), network.dimension(), transform,
         Seeds.random(probeSeed));
     FokkerPlanckLoss measured = fp.orElse(network.vector() ? FokkerPlanckSettings.measurement(settings, sde) : null);
-    return new TrainingProbe(x0, sde, network, settings.getDouble("train.eta"), bins, probeSeed, measured);
+    return new TrainingProbe(x0, sde, network, options.eta(), bins, probeSeed, measured);
   }
 
   private void checkSameLoss(ComputationGraph restored, Optional<FokkerPlanckLoss> fp) {
@@ -347,18 +341,6 @@ public final class TrainJob {
           ? a.getLearningRateSchedule().valueAt(net.getIterationCount(), net.getEpochCount()) : a.getLearningRate();
     }
     return Double.NaN;
-  }
-
-  private RDDTrainingApproach approach() {
-    String a = settings.getString("train.approach");
-    switch (a) {
-      case "direct":
-        return RDDTrainingApproach.Direct;
-      case "export":
-        return RDDTrainingApproach.Export;
-      default:
-        throw new UserError("train.approach must be direct or export, got '" + a + "'");
-    }
   }
 
   private static void prepareOutput(FileSystem fs, Path out, Request req) throws IOException {
