@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.scoresde.config.UserError;
 import org.scoresde.io.ChecksumFile;
 
@@ -20,9 +19,11 @@ public final class HadoopModelFiles {
   /** A model file's verified bytes and their SHA-256. */
   public record Bytes(byte[] bytes, String sha256) implements java.io.Serializable {}
 
-  public static void save(FileSystem fs, Path file, ComputationGraph graph, ModelMetadata metadata, boolean withUpdater)
-      throws IOException {
-    byte[] bytes = ModelFile.toBytes(graph, metadata, withUpdater);
+  /**
+   * Writes a model file's bytes (from {@link ModelFile#toBytes}) to {@code file} through a temporary
+   * name and a rename, with its SHA-256 file beside it.
+   */
+  public static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
     String sha = ChecksumFile.sha256(bytes);
     Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
     try (OutputStream o = fs.create(tmp, true)) {

@@ -180,6 +180,7 @@ public final class TrainJob {
       double priorSeconds = state.seconds();
       int epoch = state.epoch();
       int round = state.round();
+      long checkpointed = -1;
       // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
       DivergenceGuard guard = new DivergenceGuard(options.divergenceFactor(), options.divergenceFactorText(),
           fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed));
@@ -211,11 +212,16 @@ public final class TrainJob {
               measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
           if (state.rounds() % checkpointEvery == 0) {
             checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
+            checkpointed = state.rounds();
           }
         }
-        checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
+        // the final checkpoint and the run's model file hold the same model: serialized once, saved once
+        byte[] finalModel = modelBytes(sparkNet.getNetwork(), ema, meta);
+        if (checkpointed != state.rounds()) {
+          checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, finalModel);
+        }
         Path model = new Path(out, "model.zip");
-        HadoopModelFiles.save(fs, model, averaged(sparkNet.getNetwork(), ema), meta, false);
+        HadoopModelFiles.write(fs, model, finalModel);
         fs.create(new Path(out, "_SUCCESS"), true).close();
         progress.finish(state);
         return model.toString();
@@ -300,16 +306,12 @@ public final class TrainJob {
     }
   }
 
-  /** The network with the moving average of its parameters: what a model file holds. */
-  private static ComputationGraph averaged(ComputationGraph network, ExponentialMovingAverage ema) {
-    ComputationGraph averaged = network.clone();
-    averaged.setParams(ema.parameters());
-    return averaged;
-  }
-
+  /** The model file of the network with the moving average of its parameters (what a run's model.zip holds). */
   private static byte[] modelBytes(ComputationGraph network, ExponentialMovingAverage ema, ModelMetadata meta)
       throws IOException {
-    return ModelFile.toBytes(averaged(network, ema), meta, false);
+    ComputationGraph averaged = network.clone();
+    averaged.setParams(ema.parameters());
+    return ModelFile.toBytes(averaged, meta, false);
   }
 
   /** E[w(t)] under the sampler's own times: an untrained network's DSM loss per dimension. */

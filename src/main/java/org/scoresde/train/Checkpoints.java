@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.config.UserError;
 import org.scoresde.io.ChecksumFile;
+import org.scoresde.model.HadoopModelFiles;
 
 /**
  * The checkpoints of a training run, {@code OUT/checkpoints/round-NNNNNNNN/}: the training graph
@@ -81,9 +82,7 @@ public final class Checkpoints {
       sums.append(sha256(f.getValue())).append("  ").append(f.getKey()).append('\n');
     }
     write(new Path(tmp, SUMS), sums.toString().getBytes(StandardCharsets.UTF_8));
-    write(new Path(tmp, MODEL), model);
-    write(new Path(tmp, MODEL + ChecksumFile.SUFFIX),
-        ChecksumFile.line(sha256(model), MODEL).getBytes(StandardCharsets.UTF_8));
+    HadoopModelFiles.write(fs, new Path(tmp, MODEL), model);
     fs.delete(target, true);
     if (!fs.rename(tmp, target)) {
       throw new IOException("cannot rename " + tmp + " to " + target);
