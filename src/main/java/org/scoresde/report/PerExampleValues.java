@@ -1,6 +1,7 @@
 package org.scoresde.report;
 
 import java.util.Arrays;
+import org.scoresde.evaluate.Quantile;
 
 /**
  * The per-example results of an evaluation: each example's negative log-likelihood per dimension
@@ -37,23 +38,11 @@ public final class PerExampleValues {
 
   /** The q-quantile of the values (linear interpolation between order statistics). */
   public double quantile(double q) {
-    return quantile(values, q);
+    return Quantile.of(values, q);
   }
 
   /** The q-quantile of the recorded NFEs, NaN when none was recorded. */
   public double nfeQuantile(double q) {
-    return quantile(Arrays.stream(nfe).filter(Double::isFinite).toArray(), q);
-  }
-
-  static double quantile(double[] xs, double q) {
-    if (xs.length == 0) {
-      return Double.NaN;
-    }
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    double pos = q * (s.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    return Quantile.of(Arrays.stream(nfe).filter(Double::isFinite).toArray(), q);
   }
 }

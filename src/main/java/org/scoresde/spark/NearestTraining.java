@@ -17,6 +17,7 @@ import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.data.DataTransform;
+import org.scoresde.evaluate.Quantile;
 
 /**
  * Whether a model generalizes or memorizes: the distance from each sample to its nearest training
@@ -140,19 +141,9 @@ final class NearestTraining {
     double[] s = v.clone();
     Arrays.sort(s);
     o.put("n", s.length);
-    o.put("median", quantile(s, 0.5));
-    o.put("p05", quantile(s, 0.05));
-    o.put("p95", quantile(s, 0.95));
+    o.put("median", Quantile.ofSorted(s, 0.5));
+    o.put("p05", Quantile.ofSorted(s, 0.05));
+    o.put("p95", Quantile.ofSorted(s, 0.95));
     o.put("min", s.length == 0 ? Double.NaN : s[0]);
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 }
