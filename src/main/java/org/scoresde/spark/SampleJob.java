@@ -94,12 +94,10 @@ public final class SampleJob {
     if (req.steps() < 1) {
       throw new UserError("--steps must be at least 1, got " + req.steps());
     }
-    if (Samplers.find(req.sampler()).isEmpty()) {
-      throw new UserError("unknown sampler '" + req.sampler() + "': use one of " + String.join(", ", Samplers.names()));
-    }
-    if (Schedules.find(req.schedule()).isEmpty()) {
-      throw new UserError("unknown schedule '" + req.schedule() + "': use one of " + String.join(", ", Schedules.names()));
-    }
+    Samplers.Spec samplerSpec = Samplers.find(req.sampler()).orElseThrow(() -> new UserError(
+        "unknown sampler '" + req.sampler() + "': use one of " + String.join(", ", Samplers.names())));
+    Schedules.Spec schedule = Schedules.find(req.schedule()).orElseThrow(() -> new UserError(
+        "unknown schedule '" + req.schedule() + "': use one of " + String.join(", ", Schedules.names())));
     SparkSession spark = SparkSessions.create("sample", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ModelSource source = ModelSources.read(spark, req.model(), req.sde());
@@ -111,12 +109,12 @@ public final class SampleJob {
         inputs(req))) {
       long start = System.nanoTime();
       double[] grid;
-      if (Schedules.find(req.schedule()).orElseThrow().needsModel()) {
+      if (schedule.needsModel()) {
         grid = gitsGrid(source, req, d);
       } else {
-        grid = Schedules.byName(req.schedule()).grid(sde, req.steps(), req.eps());
+        grid = schedule.factory().get().grid(sde, req.steps(), req.eps());
       }
-      Sampler sampler = Samplers.byName(req.sampler(), req.samplerSettings(), req.odeTolerance());
+      Sampler sampler = samplerSpec.factory().create(req.samplerSettings(), req.odeTolerance());
       int parts = Math.max(1, Math.min(jsc.defaultParallelism() * 2, (req.n() + req.batchSize() - 1) / req.batchSize()));
       Broadcast<ModelSource> model = jsc.broadcast(source);
       List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
