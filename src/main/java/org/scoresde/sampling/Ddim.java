@@ -29,11 +29,10 @@ public record Ddim(double eta) implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     Sde sde = model.sde();
     CountingScoreModel counted = new CountingScoreModel(model);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
     int steps = grid.length - 1;
     INDArray out = Grids.withRandom(seed, rng -> {
       INDArray x = xT;
@@ -41,7 +40,7 @@ public record Ddim(double eta) implements Sampler {
         double t = grid[i];
         double s = grid[i + 1];
         INDArray score = counted.score(x, Grids.times(x, t));
-        recorder.record(t, x, score);
+        observer.at(t, x, score);
         double sigmaT = sde.std(t);
         double sigmaS = sde.std(s);
         double ratio = sde.meanScale(t) / sde.meanScale(s);
@@ -57,7 +56,7 @@ public record Ddim(double eta) implements Sampler {
       }
       return x;
     });
-    recorder.record(grid[steps], out, null);
-    return recorder.result(out, counted.calls(), grid);
+    observer.at(grid[steps], out, null);
+    return new SampleResult(out, counted.calls(), grid);
   }
 }

@@ -20,23 +20,22 @@ public record Dopri5Sampler(double rtol, double atol) implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     CountingScoreModel counted = new CountingScoreModel(model);
     ProbabilityFlow flow = new ProbabilityFlow(counted);
     Dopri5 solver = new Dopri5(rtol, atol);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
     INDArray x = xT;
-    if (recordRows == 0) {
+    if (observer == TrajectoryObserver.NONE) {
       x = solver.integrate(flow, x, grid[0], grid[grid.length - 1]).y();
     } else {
       for (int i = 0; i + 1 < grid.length; i++) {
-        recorder.record(grid[i], x, model.score(x, Grids.times(x, grid[i])));
+        observer.at(grid[i], x, null);
         OdeResult r = solver.integrate(flow, x, grid[i], grid[i + 1]);
         x = r.y();
       }
     }
-    recorder.record(grid[grid.length - 1], x, null);
-    return recorder.result(x, counted.calls(), grid);
+    observer.at(grid[grid.length - 1], x, null);
+    return new SampleResult(x, counted.calls(), grid);
   }
 }

@@ -40,16 +40,15 @@ public record DpmSolver(int order, boolean multistep) implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     CountingScoreModel counted = new CountingScoreModel(model);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
-    INDArray x = multistep ? multistep(counted, xT, grid, recorder) : singlestep(counted, xT, grid, recorder);
-    recorder.record(grid[grid.length - 1], x, null);
-    return recorder.result(x, counted.calls(), grid);
+    INDArray x = multistep ? multistep(counted, xT, grid, observer) : singlestep(counted, xT, grid, observer);
+    observer.at(grid[grid.length - 1], x, null);
+    return new SampleResult(x, counted.calls(), grid);
   }
 
-  private INDArray multistep(ScoreModel model, INDArray x, double[] grid, TrajectoryRecorder recorder) {
+  private INDArray multistep(ScoreModel model, INDArray x, double[] grid, TrajectoryObserver observer) {
     Sde sde = model.sde();
     int steps = grid.length - 1;
     INDArray[] eps = new INDArray[3];
@@ -58,7 +57,7 @@ public record DpmSolver(int order, boolean multistep) implements Sampler {
       double t = grid[i];
       double s = grid[i + 1];
       INDArray score = model.score(x, Grids.times(x, t));
-      recorder.record(t, x, score);
+      observer.at(t, x, score);
       eps[2] = eps[1];
       eps[1] = eps[0];
       eps[0] = Tweedie.noise(sde, score, t);
@@ -90,13 +89,13 @@ public record DpmSolver(int order, boolean multistep) implements Sampler {
     return x;
   }
 
-  private INDArray singlestep(ScoreModel model, INDArray x, double[] grid, TrajectoryRecorder recorder) {
+  private INDArray singlestep(ScoreModel model, INDArray x, double[] grid, TrajectoryObserver observer) {
     Sde sde = model.sde();
     for (int i = 0; i + 1 < grid.length; i++) {
       double t = grid[i];
       double s = grid[i + 1];
       INDArray score = model.score(x, Grids.times(x, t));
-      recorder.record(t, x, score);
+      observer.at(t, x, score);
       INDArray e0 = Tweedie.noise(sde, score, t);
       double lt = lambda(sde, t);
       double h = lambda(sde, s) - lt;

@@ -63,8 +63,9 @@ public final class GitsSchedule implements TimeSchedule {
   public double[][] costs(double eps) {
     Sde sde = model.sde();
     double[] tau = teacherGrid(eps);
-    SampleResult run = teacher.sample(model, noise, tau, 0L, (int) noise.size(0));
-    List<INDArray> xs = run.trajectory();
+    TrajectoryRecorder run = new TrajectoryRecorder(model, (int) noise.size(0));
+    teacher.sample(model, noise, tau, 0L, run);
+    List<INDArray> xs = run.states();
     List<INDArray> x0s = run.denoised();
     int m = tau.length - 1;
     long batch = noise.size(0);

@@ -24,11 +24,10 @@ public record Heun(boolean eulerLastStep) implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     Sde sde = model.sde();
     CountingScoreModel counted = new CountingScoreModel(model);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
     INDArray x = xT;
     int steps = grid.length - 1;
     for (int i = 0; i < steps; i++) {
@@ -38,7 +37,7 @@ public record Heun(boolean eulerLastStep) implements Sampler {
       double gammaS = sde.meanScale(s);
       double dSigma = sde.std(s) / gammaS - sde.std(t) / gammaT;
       INDArray score = counted.score(x, Grids.times(x, t));
-      recorder.record(t, x, score);
+      observer.at(t, x, score);
       INDArray d = Tweedie.noise(sde, score, t);
       INDArray y = x.div(gammaT);
       INDArray next = d.mul(dSigma).addi(y).muli(gammaS);
@@ -48,7 +47,7 @@ public record Heun(boolean eulerLastStep) implements Sampler {
       }
       x = next;
     }
-    recorder.record(grid[steps], x, null);
-    return recorder.result(x, counted.calls(), grid);
+    observer.at(grid[steps], x, null);
+    return new SampleResult(x, counted.calls(), grid);
   }
 }

@@ -42,15 +42,14 @@ public final class PredictorCorrector implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     CountingScoreModel counted = new CountingScoreModel(model);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
     INDArray mean = Grids.withRandom(seed, rng -> {
       INDArray x = xT;
       INDArray m = xT;
       for (int i = 0; i + 1 < grid.length; i++) {
-        recorder.record(grid[i], x, null);
+        observer.at(grid[i], x, null);
         if (corrector != null) {
           x = corrector.correct(counted, x, grid[i], grid[i + 1], rng).x();
         }
@@ -60,8 +59,8 @@ public final class PredictorCorrector implements Sampler {
       }
       return m;
     });
-    recorder.record(grid[grid.length - 1], mean, null);
-    return recorder.result(mean, counted.calls(), grid);
+    observer.at(grid[grid.length - 1], mean, null);
+    return new SampleResult(mean, counted.calls(), grid);
   }
 
   @Override

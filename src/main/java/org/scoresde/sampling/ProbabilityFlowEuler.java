@@ -16,19 +16,18 @@ public record ProbabilityFlowEuler() implements Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
     Grids.checkDecreasing(grid);
     CountingScoreModel counted = new CountingScoreModel(model);
     ProbabilityFlow flow = new ProbabilityFlow(counted);
-    TrajectoryRecorder recorder = new TrajectoryRecorder(model, recordRows, xT.size(0));
     INDArray x = xT;
     for (int i = 0; i + 1 < grid.length; i++) {
       INDArray t = Grids.times(x, grid[i]);
       INDArray score = counted.score(x, t);
-      recorder.record(grid[i], x, score);
+      observer.at(grid[i], x, score);
       x = flow.drift(x, t, score).muli(grid[i + 1] - grid[i]).addi(x);
     }
-    recorder.record(grid[grid.length - 1], x, null);
-    return recorder.result(x, counted.calls(), grid);
+    observer.at(grid[grid.length - 1], x, null);
+    return new SampleResult(x, counted.calls(), grid);
   }
 }

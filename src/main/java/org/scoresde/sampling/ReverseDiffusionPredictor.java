@@ -32,7 +32,7 @@ public record ReverseDiffusionPredictor() implements Predictor, Sampler {
   }
 
   @Override
-  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows) {
-    return new PredictorCorrector(this).sample(model, xT, grid, seed, recordRows);
+  public SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer) {
+    return new PredictorCorrector(this).sample(model, xT, grid, seed, observer);
   }
 }

@@ -16,13 +16,12 @@ public interface Sampler extends Serializable {
 
   /**
    * Samples from x_T along {@code grid} (t_0 = T > ... > t_K = eps), drawing any noise from a
-   * generator seeded with {@code seed}, and recording the sampling and denoising trajectories
-   * of the first {@code recordRows} rows (0: none).
+   * generator seeded with {@code seed}, and showing the state at every grid time to {@code observer}.
    */
-  SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, int recordRows);
+  SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, TrajectoryObserver observer);
 
-  /** {@link #sample(ScoreModel, INDArray, double[], long, int)} recording every row or none. */
-  default SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed, boolean record) {
-    return sample(model, xT, grid, seed, record ? (int) xT.size(0) : 0);
+  /** {@link #sample(ScoreModel, INDArray, double[], long, TrajectoryObserver)} with nobody observing. */
+  default SampleResult sample(ScoreModel model, INDArray xT, double[] grid, long seed) {
+    return sample(model, xT, grid, seed, TrajectoryObserver.NONE);
   }
 }

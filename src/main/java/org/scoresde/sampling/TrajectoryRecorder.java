@@ -7,37 +7,43 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.scoresde.score.ScoreModel;
 
 /**
- * Keeps x_t and x0_hat(x_t) of the first rows at each grid time. Where the sampler has no score at
- * exactly that state it evaluates one on the recorded rows only, outside the sampler's NFE count.
+ * Records x_t and the denoised estimate x0_hat(x_t) = (x + sigma^2 s) / gamma of the first rows at
+ * each grid time: the sampling and denoising trajectories. Where the sampler has no score at exactly
+ * that state it evaluates one on the recorded rows only, outside the sampler's NFE count.
  */
-final class TrajectoryRecorder {
+public final class TrajectoryRecorder implements TrajectoryObserver {
   private final ScoreModel model;
   private final int rows;
   private final List<INDArray> states = new ArrayList<>();
   private final List<INDArray> denoised = new ArrayList<>();
 
-  TrajectoryRecorder(ScoreModel model, int rows, long batch) {
-    if (rows < 0) {
-      throw new IllegalArgumentException("recordRows must be >= 0, got " + rows);
+  /** A recorder of the first {@code rows} rows (all of a smaller batch) under {@code model}'s score. */
+  public TrajectoryRecorder(ScoreModel model, int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("a trajectory recorder needs at least one row, got " + rows);
     }
     this.model = model;
-    this.rows = (int) Math.min(rows, batch);
+    this.rows = rows;
   }
 
-  /** Records the state x at time t; score is s(x, t) for the whole batch, or null if not at hand. */
-  void record(double t, INDArray x, INDArray score) {
-    if (rows == 0) {
-      return;
-    }
-    INDArray xr = x.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).dup();
+  @Override
+  public void at(double t, INDArray x, INDArray score) {
+    long n = Math.min(rows, x.size(0));
+    INDArray xr = x.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).dup();
     INDArray sr = score == null
         ? model.score(xr, Grids.times(xr, t))
-        : score.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+        : score.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
     states.add(xr);
     denoised.add(Tweedie.denoise(model.sde(), xr, sr, t));
   }
 
-  SampleResult result(INDArray samples, long nfe, double[] grid) {
-    return new SampleResult(samples, nfe, grid, states, denoised);
+  /** The recorded states x_{t_i} [R, D], one per grid time so far; the last is the sample itself. */
+  public List<INDArray> states() {
+    return List.copyOf(states);
+  }
+
+  /** The denoised estimates x0_hat(x_{t_i}) [R, D], aligned with {@link #states()}. */
+  public List<INDArray> denoised() {
+    return List.copyOf(denoised);
   }
 }

@@ -11,9 +11,11 @@
  *       reverse diffusion, PC, DDIM with eta > 0) return the mean of their last step, adding no
  *       noise on it, as score_sde's "noise removal". No extra Tweedie denoising step is applied; the
  *       recorded denoising trajectory ends with x0_hat at eps for callers who want it.
- *   <li>NFE counts batched score evaluations made by the sampler. Recording the trajectories (first
- *       R rows only) reuses the sampler's own evaluations where it has one at that state and
- *       otherwise evaluates the recorded rows separately, outside the NFE.
+ *   <li>NFE counts batched score evaluations made by the sampler. Every sampler shows its state at
+ *       each grid time to a {@link org.scoresde.sampling.TrajectoryObserver} the caller passes; the
+ *       {@link org.scoresde.sampling.TrajectoryRecorder} keeps the first R rows' trajectories, reusing
+ *       the sampler's own score where it has one at that state and otherwise evaluating the recorded
+ *       rows separately, outside the NFE.
  *   <li>Everything works in x's data type and for any SDE with linear drift (VP, sub-VP, VE),
  *       through gamma_t, sigma_t, a(t), g(t)^2 and the log-SNR only.
  * </ul>

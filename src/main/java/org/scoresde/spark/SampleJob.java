@@ -35,6 +35,8 @@ import org.scoresde.sampling.GitsSchedule;
 import org.scoresde.sampling.SampleResult;
 import org.scoresde.sampling.Sampler;
 import org.scoresde.sampling.SamplerSettings;
+import org.scoresde.sampling.TrajectoryObserver;
+import org.scoresde.sampling.TrajectoryRecorder;
 import org.scoresde.sampling.Samplers;
 import org.scoresde.sampling.Schedules;
 import org.scoresde.sampling.Tweedie;
@@ -142,8 +144,9 @@ public final class SampleJob {
           long s = Seeds.seed(runSeed, chunk, p);
           INDArray xT = m.sde().samplePrior(size, m.dimension(), s, type);
           SampleResult r;
+          TrajectoryRecorder recorder = record && p == 0 && chunk == 0 ? new TrajectoryRecorder(m, RECORDED) : null;
           try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), record && p == 0 && chunk == 0 ? Math.min(RECORDED, size) : 0);
+            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), recorder == null ? TrajectoryObserver.NONE : recorder);
           } catch (OutOfMemoryError e) {
             throw new TaskOutOfMemoryException("out of memory sampling a batch of " + size + " rows", e);
           }
@@ -155,9 +158,9 @@ public final class SampleJob {
           }
           x.addAll(List.of(rows(samples)));
           nfe = Math.max(nfe, chunkNfe);
-          if (chunk == 0) {
-            trajectory = r.trajectory().stream().map(SampleJob::rows).toList();
-            denoised = r.denoised().stream().map(SampleJob::rows).toList();
+          if (recorder != null) {
+            trajectory = recorder.states().stream().map(SampleJob::rows).toList();
+            denoised = recorder.denoised().stream().map(SampleJob::rows).toList();
           }
         }
         float[][] all = x.toArray(float[][]::new);

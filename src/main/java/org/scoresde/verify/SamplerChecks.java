@@ -53,7 +53,7 @@ public final class SamplerChecks implements VerifyCheck {
       Sampler sampler = Samplers.byName(e.getKey());
       double[] grid = Schedules.byName(e.getKey().equals("dpm-solver") ? "logsnr" : "uniform").grid(sde, e.getValue(), 1e-3);
       INDArray xT = sde.samplePrior(n, 2, rng.nextLong(), DataType.DOUBLE);
-      var result = sampler.sample(score, xT, grid, rng.nextLong(), 0);
+      var result = sampler.sample(score, xT, grid, rng.nextLong());
       INDArray exact = m.sample(n, rng.nextLong(), DataType.DOUBLE);
       double p = mmdPermutationPValue(result.samples().toDoubleMatrix(), exact.toDoubleMatrix(), rng);
       out.add(CheckResult.atLeast(name(), String.format("vp D=2 %s (%d steps) MMD two-sample p-value", e.getKey(), e.getValue()),

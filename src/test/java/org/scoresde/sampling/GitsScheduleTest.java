@@ -75,10 +75,11 @@ class GitsScheduleTest {
     GitsSchedule gits = new GitsSchedule(model, noise, 20);
     double[][] c = gits.costs(EPS);
     double[] tau = gits.teacherGrid(EPS);
-    SampleResult teacher = new DpmSolver(3).sample(model, noise, tau, 0, 64);
+    TrajectoryRecorder teacher = new TrajectoryRecorder(model, 64);
+    new DpmSolver(3).sample(model, noise, tau, 0, teacher);
     // c[3][7] recomputed directly: DDIM from the teacher's x at tau_3 to tau_7
-    INDArray jump = new Ddim().sample(model, teacher.trajectory().get(3), new double[] {tau[3], tau[7]}, 0, 0).samples();
-    double sq = Math.pow(jump.sub(teacher.trajectory().get(7)).norm2Number().doubleValue(), 2) / 64;
+    INDArray jump = new Ddim().sample(model, teacher.states().get(3), new double[] {tau[3], tau[7]}, 0).samples();
+    double sq = Math.pow(jump.sub(teacher.states().get(7)).norm2Number().doubleValue(), 2) / 64;
     double scale = Math.pow(sde.meanScale(tau[7]), 2) + Math.pow(sde.std(tau[7]), 2);
     assertEquals(sq / scale, c[3][7], 1e-9 * sq / scale);
     assertEquals(Double.POSITIVE_INFINITY, c[7][3]);
@@ -92,7 +93,7 @@ class GitsScheduleTest {
     GaussianMixtureScore model = new GaussianMixtureScore(GaussianMixture.random(3, 2, new Random(11)), sde);
     GitsSchedule gits = new GitsSchedule(model, sde.samplePrior(256, 2, 1, DataType.DOUBLE), 100);
     INDArray fresh = sde.samplePrior(1000, 2, 2, DataType.DOUBLE);
-    INDArray target = new DpmSolver(3).sample(model, fresh, gits.teacherGrid(EPS), 0, 0).samples();
+    INDArray target = new DpmSolver(3).sample(model, fresh, gits.teacherGrid(EPS), 0).samples();
     for (int k : new int[] {5, 8}) {
       double[] grid = gits.grid(sde, k, EPS);
       assertEquals(k + 1, grid.length);
@@ -113,7 +114,7 @@ class GitsScheduleTest {
   }
 
   private static double error(GaussianMixtureScore model, INDArray xT, double[] grid, INDArray target) {
-    INDArray out = new Ddim().sample(model, xT, grid, 0, 0).samples();
+    INDArray out = new Ddim().sample(model, xT, grid, 0).samples();
     return out.sub(target).norm2Number().doubleValue() / Math.sqrt(xT.size(0));
   }
 }

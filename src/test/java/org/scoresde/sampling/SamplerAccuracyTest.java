@@ -56,8 +56,8 @@ class SamplerAccuracyTest {
     for (Object[] c : cases) {
       Sampler sampler = (Sampler) c[0];
       int order = (Integer) c[1];
-      double e40 = rms(sampler.sample(model, xT, new LogSnrSchedule().grid(sde, 40, EPS), 1, 0).samples(), exact);
-      double e80 = rms(sampler.sample(model, xT, new LogSnrSchedule().grid(sde, 80, EPS), 1, 0).samples(), exact);
+      double e40 = rms(sampler.sample(model, xT, new LogSnrSchedule().grid(sde, 40, EPS), 1).samples(), exact);
+      double e80 = rms(sampler.sample(model, xT, new LogSnrSchedule().grid(sde, 80, EPS), 1).samples(), exact);
       double observed = Math.log(e40 / e80) / Math.log(2);
       assertTrue(observed >= order - 0.3,
           sdeName + " " + sampler + ": error " + e40 + " at 40 steps, " + e80 + " at 80, observed order " + observed);
@@ -72,13 +72,13 @@ class SamplerAccuracyTest {
     GaussianMixtureScore model = new GaussianMixtureScore(GaussianMixture.random(3, 2, new Random(3)), sde);
     INDArray xT = sde.samplePrior(100, 2, 9, DataType.DOUBLE);
     double[] grid = new EdmSchedule().grid(sde, 12, EPS);
-    INDArray ddim = new Ddim().sample(model, xT, grid, 0, 0).samples();
+    INDArray ddim = new Ddim().sample(model, xT, grid, 0).samples();
     // the same update written three ways; they differ by rounding only
-    assertEquals(0, rms(ddim, new DpmSolver(1).sample(model, xT, grid, 0, 0).samples()), 1e-12);
-    assertEquals(0, rms(ddim, new DpmSolver(1, false).sample(model, xT, grid, 0, 0).samples()), 1e-12);
+    assertEquals(0, rms(ddim, new DpmSolver(1).sample(model, xT, grid, 0).samples()), 1e-12);
+    assertEquals(0, rms(ddim, new DpmSolver(1, false).sample(model, xT, grid, 0).samples()), 1e-12);
     double[] one = {grid[0], grid[1]};
-    assertEquals(0, rms(new Ddim().sample(model, xT, one, 0, 0).samples(),
-        new Heun(true).sample(model, xT, one, 0, 0).samples()), 1e-12);
+    assertEquals(0, rms(new Ddim().sample(model, xT, one, 0).samples(),
+        new Heun(true).sample(model, xT, one, 0).samples()), 1e-12);
   }
 
   @Test
@@ -87,17 +87,17 @@ class SamplerAccuracyTest {
     GaussianMixtureScore model = new GaussianMixtureScore(GAUSSIAN, sde);
     INDArray xT = sde.samplePrior(10, 2, 1, DataType.DOUBLE);
     double[] grid = new UniformSchedule().grid(sde, 12, EPS);
-    assertEquals(12, new EulerMaruyama().sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(12, new ReverseDiffusionPredictor().sample(model, xT, grid, 0, 0).nfe());
+    assertEquals(12, new EulerMaruyama().sample(model, xT, grid, 0).nfe());
+    assertEquals(12, new ReverseDiffusionPredictor().sample(model, xT, grid, 0).nfe());
     assertEquals(12 * 3, new PredictorCorrector(new ReverseDiffusionPredictor(), new LangevinCorrector(0.16, 2))
-        .sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(12, new ProbabilityFlowEuler().sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(2 * 12 - 1, new Heun().sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(2 * 12, new Heun(false).sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(12, new DpmSolver(3).sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(3 * 12, new DpmSolver(3, false).sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(2 * 12, new DpmSolver(2, false).sample(model, xT, grid, 0, 0).nfe());
-    assertEquals(12, new Ddim(0.5).sample(model, xT, grid, 0, 0).nfe());
+        .sample(model, xT, grid, 0).nfe());
+    assertEquals(12, new ProbabilityFlowEuler().sample(model, xT, grid, 0).nfe());
+    assertEquals(2 * 12 - 1, new Heun().sample(model, xT, grid, 0).nfe());
+    assertEquals(2 * 12, new Heun(false).sample(model, xT, grid, 0).nfe());
+    assertEquals(12, new DpmSolver(3).sample(model, xT, grid, 0).nfe());
+    assertEquals(3 * 12, new DpmSolver(3, false).sample(model, xT, grid, 0).nfe());
+    assertEquals(2 * 12, new DpmSolver(2, false).sample(model, xT, grid, 0).nfe());
+    assertEquals(12, new Ddim(0.5).sample(model, xT, grid, 0).nfe());
   }
 
   @Test
@@ -108,24 +108,23 @@ class SamplerAccuracyTest {
     double[] grid = new LogSnrSchedule().grid(sde, 8, EPS);
     for (Sampler sampler : List.of(new PredictorCorrector(new EulerMaruyama(), new LangevinCorrector()),
         new DpmSolver(3), new Heun(), new Ddim(1.0), new ProbabilityFlowEuler())) {
-      SampleResult plain = sampler.sample(model, xT, grid, 7, 0);
-      SampleResult rec = sampler.sample(model, xT, grid, 7, 4);
-      assertFalse(plain.recorded());
-      assertEquals(0, plain.denoised().size());
+      SampleResult plain = sampler.sample(model, xT, grid, 7);
+      TrajectoryRecorder recorder = new TrajectoryRecorder(model, 4);
+      SampleResult rec = sampler.sample(model, xT, grid, 7, recorder);
       // recording must not change the run: same samples bit for bit, same NFE
       assertEquals(plain.samples(), rec.samples(), sampler.toString());
       assertEquals(plain.nfe(), rec.nfe());
-      assertEquals(grid.length, rec.trajectory().size());
-      assertEquals(grid.length, rec.denoised().size());
+      assertEquals(grid.length, recorder.states().size());
+      assertEquals(grid.length, recorder.denoised().size());
       assertArrayEquals(grid, rec.grid());
-      assertEquals(xT.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all()), rec.trajectory().get(0));
-      assertEquals(rec.samples().get(NDArrayIndex.interval(0, 4), NDArrayIndex.all()), rec.trajectory().get(grid.length - 1));
+      assertEquals(xT.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all()), recorder.states().get(0));
+      assertEquals(rec.samples().get(NDArrayIndex.interval(0, 4), NDArrayIndex.all()), recorder.states().get(grid.length - 1));
       for (int i = 0; i < grid.length; i++) {
-        INDArray x = rec.trajectory().get(i);
+        INDArray x = recorder.states().get(i);
         assertArrayEquals(new long[] {4, 3}, x.shape());
         INDArray expected = model.denoise(x, Grids.times(x, grid[i]));
         // Tweedie's formula computed two ways, rounding only
-        assertEquals(0, rms(expected, rec.denoised().get(i)), 1e-10, sampler + " x0_hat at t = " + grid[i]);
+        assertEquals(0, rms(expected, recorder.denoised().get(i)), 1e-10, sampler + " x0_hat at t = " + grid[i]);
       }
     }
   }
@@ -138,8 +137,8 @@ class SamplerAccuracyTest {
     double[] grid = new UniformSchedule().grid(sde, 20, EPS);
     for (Sampler s : List.of(new EulerMaruyama(), new ReverseDiffusionPredictor(), new Ddim(1.0),
         new PredictorCorrector(new ReverseDiffusionPredictor(), new LangevinCorrector()))) {
-      assertEquals(s.sample(model, xT, grid, 11, 0).samples(), s.sample(model, xT, grid, 11, 0).samples());
-      assertNotEquals(s.sample(model, xT, grid, 11, 0).samples(), s.sample(model, xT, grid, 12, 0).samples());
+      assertEquals(s.sample(model, xT, grid, 11).samples(), s.sample(model, xT, grid, 11).samples());
+      assertNotEquals(s.sample(model, xT, grid, 11).samples(), s.sample(model, xT, grid, 12).samples());
     }
   }
 
@@ -151,13 +150,14 @@ class SamplerAccuracyTest {
     double[] grid = new EdmSchedule().grid(sde, 10, EPS);
     INDArray exact = new GaussianFlow(GAUSSIAN, sde).map(xT.castTo(DataType.DOUBLE), sde.horizon(), EPS);
     for (String name : Samplers.names()) {
-      SampleResult r = Samplers.byName(name).sample(model, xT, grid, 1, 2);
+      TrajectoryRecorder recorder = new TrajectoryRecorder(model, 2);
+      SampleResult r = Samplers.byName(name).sample(model, xT, grid, 1, recorder);
       assertEquals(DataType.FLOAT, r.samples().dataType(), name);
-      assertEquals(DataType.FLOAT, r.denoised().get(3).dataType(), name);
+      assertEquals(DataType.FLOAT, recorder.denoised().get(3).dataType(), name);
       assertTrue(Double.isFinite(r.samples().norm2Number().doubleValue()), name);
     }
     // float rounding (1e-7 relative) is far below DPM-Solver-3's 10-step error (about 1e-3 here)
-    INDArray dpm = new DpmSolver(3).sample(model, xT, grid, 1, 0).samples().castTo(DataType.DOUBLE);
+    INDArray dpm = new DpmSolver(3).sample(model, xT, grid, 1).samples().castTo(DataType.DOUBLE);
     assertTrue(rms(dpm, exact) < 1e-2, "float DPM-Solver-3 error " + rms(dpm, exact));
   }
 
@@ -167,8 +167,8 @@ class SamplerAccuracyTest {
     GaussianMixtureScore model = new GaussianMixtureScore(GAUSSIAN, sde);
     INDArray xT = sde.samplePrior(3, 2, 1, DataType.DOUBLE);
     for (double[] grid : new double[][] {{1.0}, {0.5, 1.0}, {1.0, 0.5, 0.5}, {1.0, 0.0}}) {
-      assertThrows(IllegalArgumentException.class, () -> new DpmSolver(2).sample(model, xT, grid, 0, 0));
-      assertThrows(IllegalArgumentException.class, () -> new EulerMaruyama().sample(model, xT, grid, 0, 0));
+      assertThrows(IllegalArgumentException.class, () -> new DpmSolver(2).sample(model, xT, grid, 0));
+      assertThrows(IllegalArgumentException.class, () -> new EulerMaruyama().sample(model, xT, grid, 0));
     }
     assertThrows(IllegalArgumentException.class, () -> new DpmSolver(4));
     assertThrows(IllegalArgumentException.class, () -> new Ddim(1.5));

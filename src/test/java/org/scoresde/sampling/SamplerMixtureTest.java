@@ -110,7 +110,7 @@ class SamplerMixtureTest {
     Setting s = setting(c.sde(), c.dim());
     double[] grid = c.schedule().grid(s.model().sde(), c.steps(), EPS);
     long start = System.nanoTime();
-    SampleResult r = c.sampler().sample(s.model(), s.xT(), grid, 3, 0);
+    SampleResult r = c.sampler().sample(s.model(), s.xT(), grid, 3);
     MixtureSampleCheck.Report report = s.check().check(c.toString(), r.samples(), ALLOWANCE);
     System.out.printf("%s: nfe %d, %.1f s, %s%n", c, r.nfe(), (System.nanoTime() - start) / 1e9, report);
   }
@@ -119,7 +119,7 @@ class SamplerMixtureTest {
   void aTooCoarseSamplerFailsTheSameCheck() {
     Setting s = setting("vp", 2);
     double[] grid = new LogSnrSchedule().grid(s.model().sde(), 8, EPS);
-    SampleResult r = new Ddim().sample(s.model(), s.xT(), grid, 3, 0);
+    SampleResult r = new Ddim().sample(s.model(), s.xT(), grid, 3);
     assertThrows(AssertionFailedError.class, () -> s.check().check("ddim 8 steps", r.samples(), ALLOWANCE));
   }
 }

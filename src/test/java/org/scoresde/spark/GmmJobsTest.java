@@ -128,6 +128,32 @@ class GmmJobsTest {
   }
 
   @Test
+  void trajectoryRecordsTheFirstRowsAtEveryGridTimeAndEndsAtTheSamples() throws Exception {
+    Path out = dir.resolve("samples-trajectory");
+    assertEquals(0, Main.execute("sample", "--master", "local[2]", "--model", "gmm:" + dir.resolve("gmm.json"),
+        "--sde", "vp", "--sampler", "ddim", "--steps", "20", "--n", "16", "--trajectory", "--out", out.toString()));
+    List<String> samples = Files.readAllLines(out.resolve("samples.csv"));
+    List<String> rows = Files.readAllLines(out.resolve("trajectory.csv"));
+    assertEquals("step,t,sample,kind,x0,x1", rows.get(0));
+    // 21 grid times, 8 recorded rows, the state and its denoised estimate
+    assertEquals(1 + 21 * 8 * 2, rows.size());
+    double t0 = Double.parseDouble(rows.get(1).split(",")[1]);
+    assertEquals(new VpSde().horizon(), t0, 1e-12);
+    // sample.denoise-final (the default) returns x0_hat at eps: the last recorded estimates are the first samples
+    List<String> last = rows.subList(rows.size() - 8, rows.size());
+    for (int i = 0; i < 8; i++) {
+      String[] f = last.get(i).split(",");
+      assertEquals("20", f[0]);
+      assertEquals(String.valueOf(i), f[2]);
+      assertEquals("x0_hat", f[3]);
+      String[] sample = samples.get(1 + i).split(",");
+      for (int j = 0; j < 2; j++) {
+        assertEquals(Double.parseDouble(sample[j]), Double.parseDouble(f[4 + j]), 1e-5, "row " + i + " x" + j);
+      }
+    }
+  }
+
+  @Test
   void badInputGetsOneErrorLineAndNoOutput() throws Exception {
     String gmm = "gmm:" + dir.resolve("gmm.json");
     String data = dir.resolve("shards").toString();
