@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.scoresde.likelihood.DivergenceEstimator;
-import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;

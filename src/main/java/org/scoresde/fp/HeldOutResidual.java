@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.model.ModelFile;
-import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 

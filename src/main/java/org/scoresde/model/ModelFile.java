@@ -19,7 +19,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.scoresde.io.ChecksumFile;
-import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 
 /**

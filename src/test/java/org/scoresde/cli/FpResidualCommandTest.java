@@ -11,11 +11,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.scoresde.testing.TinyNetworks;
 import org.scoresde.data.DataTransform;
 import org.scoresde.fp.HeldOutResidual;
 import org.scoresde.model.ModelFile;
 import org.scoresde.model.ModelMetadata;
-import org.scoresde.nn.NetworkScoreModelTest;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.VpSde;
 import org.scoresde.testing.CliRun;
@@ -26,11 +26,11 @@ class FpResidualCommandTest {
 
   @Test
   void printsTheHeldOutResidualOfTheModelOnTheRows() throws Exception {
-    ScoreNetworkConfig config = NetworkScoreModelTest.tinyMlp();
+    ScoreNetworkConfig config = TinyNetworks.tinyMlp();
     Path model = dir.resolve("model.zip");
-    ModelFile.save(model, NetworkScoreModelTest.randomGraph(config, 5L),
+    ModelFile.save(model, TinyNetworks.randomGraph(config, 5L),
         ModelMetadata.of(new VpSde(), DataTransform.identity(), config, "", "ab".repeat(32)), false);
-    INDArray rows = NetworkScoreModelTest.gaussian(new Random(3), 12, config.dimension());
+    INDArray rows = TinyNetworks.gaussian(new Random(3), 12, config.dimension());
     StringBuilder csv = new StringBuilder();
     for (int i = 0; i < rows.rows(); i++) {
       for (int j = 0; j < rows.columns(); j++) {

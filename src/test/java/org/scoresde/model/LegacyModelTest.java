@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.SingleThreadNd4j;
 
 /**

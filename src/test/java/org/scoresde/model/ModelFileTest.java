@@ -20,10 +20,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
+import org.scoresde.testing.TinyNetworks;
 import org.scoresde.data.DataTransform;
 import org.scoresde.io.ChecksumFile;
-import org.scoresde.nn.NetworkScoreModel;
-import org.scoresde.nn.NetworkScoreModelTest;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.Normalization;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
@@ -46,15 +46,15 @@ class ModelFileTest {
   private static ComputationGraph trainedOneStep(ScoreNetworkConfig config) {
     ComputationGraph graph = new ScoreNetworkBuilder(config).newTrainingGraph(new Adam(1e-3), DataType.DOUBLE);
     Random rng = new Random(3L);
-    INDArray x = NetworkScoreModelTest.gaussian(rng, 2, 1, 8, 8);
-    INDArray temb = TimeEmbedding.of(config).features(NetworkScoreModelTest.times(0.2, 0.6));
-    graph.fit(new MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {NetworkScoreModelTest.gaussian(rng, 2, 64)}));
+    INDArray x = TinyNetworks.gaussian(rng, 2, 1, 8, 8);
+    INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.2, 0.6));
+    graph.fit(new MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {TinyNetworks.gaussian(rng, 2, 64)}));
     return graph;
   }
 
   @Test
   void roundTripGivesIdenticalModel() throws IOException {
-    ScoreNetworkConfig config = NetworkScoreModelTest.tinyUnet();
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
     ComputationGraph graph = trainedOneStep(config);
     ModelMetadata meta = metadata(config);
     Path file = dir.resolve("model.zip");
@@ -72,9 +72,9 @@ class ModelFileTest {
     NetworkScoreModel before = new NetworkScoreModel(graph, config, meta.sde());
     NetworkScoreModel after = loaded.scoreModel();
     Random rng = new Random(4L);
-    INDArray x = NetworkScoreModelTest.gaussian(rng, 3, 64);
-    INDArray v = NetworkScoreModelTest.gaussian(rng, 3, 64);
-    INDArray t = NetworkScoreModelTest.times(0.1, 0.5, 0.9);
+    INDArray x = TinyNetworks.gaussian(rng, 3, 64);
+    INDArray v = TinyNetworks.gaussian(rng, 3, 64);
+    INDArray t = TinyNetworks.times(0.1, 0.5, 0.9);
     // Same parameters, same operations: bit-identical outputs.
     assertArrayEquals(before.score(x, t).ravel().toDoubleVector(), after.score(x, t).ravel().toDoubleVector(), 0.0);
     assertArrayEquals(before.vjp(x, t, v).ravel().toDoubleVector(), after.vjp(x, t, v).ravel().toDoubleVector(), 0.0);
@@ -84,7 +84,7 @@ class ModelFileTest {
   @Test
   void flippedByteIsRefused() throws IOException {
     Path file = dir.resolve("model.zip");
-    ModelFile.save(file, trainedOneStep(NetworkScoreModelTest.tinyUnet()), metadata(NetworkScoreModelTest.tinyUnet()), false);
+    ModelFile.save(file, trainedOneStep(TinyNetworks.tinyUnet()), metadata(TinyNetworks.tinyUnet()), false);
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(file, bytes);
@@ -110,7 +110,7 @@ class ModelFileTest {
   @Test
   void plainDl4jModelWithoutMetadataIsRefused() throws IOException {
     Path file = dir.resolve("plain.zip");
-    ModelSerializer.writeModel(trainedOneStep(NetworkScoreModelTest.tinyUnet()), file.toFile(), false);
+    ModelSerializer.writeModel(trainedOneStep(TinyNetworks.tinyUnet()), file.toFile(), false);
     ChecksumFile.write(file, ChecksumFile.sha256(file));
     ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file));
     assertTrue(e.getMessage().contains("no " + ModelFile.METADATA_ENTRY), e.getMessage());
@@ -118,7 +118,7 @@ class ModelFileTest {
 
   @Test
   void malformedChecksumAndMismatchedNetworkAreRefused() throws IOException {
-    ScoreNetworkConfig config = NetworkScoreModelTest.tinyUnet();
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
     ComputationGraph graph = trainedOneStep(config);
     Path file = dir.resolve("m.zip");
     ModelFile.save(file, graph, metadata(config), false);

@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.scoresde.testing.TinyNetworks;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.VpSde;
 import org.scoresde.train.DenoisingScoreMatching;
@@ -61,19 +63,19 @@ class OneDnnConvolutionTest {
 
   @Test
   void floatOneDnnMatchesDoubleBuiltIn() {
-    ComputationGraph exactGraph = NetworkScoreModelTest.randomGraph(FASHION, 21L);
+    ComputationGraph exactGraph = TinyNetworks.randomGraph(FASHION, 21L);
     exactGraph.params().muli(0.5);
     VpSde sde = new VpSde();
     NetworkScoreModel exact = new NetworkScoreModel(exactGraph, FASHION, sde);
     NetworkScoreModel fast = new NetworkScoreModel(exactGraph, FASHION, sde, DataType.FLOAT);
     Random rng = new Random(21L);
-    INDArray x = NetworkScoreModelTest.gaussian(rng, 4, 784);
-    INDArray v = NetworkScoreModelTest.gaussian(rng, 4, 784);
-    INDArray t = NetworkScoreModelTest.times(0.02, 0.3, 0.6, 0.95);
+    INDArray x = TinyNetworks.gaussian(rng, 4, 784);
+    INDArray v = TinyNetworks.gaussian(rng, 4, 784);
+    INDArray t = TinyNetworks.times(0.02, 0.3, 0.6, 0.95);
     ScoreModel.ScoreAndVjp a = exact.scoreAndVjp(x, t, v);
     ScoreModel.ScoreAndVjp b = fast.scoreAndVjp(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT));
-    double scoreErr = NetworkScoreModelTest.relativeError(b.score().castTo(DataType.DOUBLE), a.score());
-    double vjpErr = NetworkScoreModelTest.relativeError(b.vjp().castTo(DataType.DOUBLE), a.vjp());
+    double scoreErr = TinyNetworks.relativeError(b.score().castTo(DataType.DOUBLE), a.score());
+    double vjpErr = TinyNetworks.relativeError(b.vjp().castTo(DataType.DOUBLE), a.vjp());
 
     DenoisingScoreMatching dsm = new DenoisingScoreMatching(sde, FASHION);
     MultiDataSet batch = dsm.batch(x.reshape('c', 4, 1, 28, 28), new double[] {0.02, 0.3, 0.6, 0.95},
@@ -87,7 +89,7 @@ class OneDnnConvolutionTest {
     fastGraph.setInputs(Arrays.stream(batch.getFeatures()).map(f -> f.castTo(DataType.FLOAT)).toArray(INDArray[]::new));
     fastGraph.setLabels(Arrays.stream(batch.getLabels()).map(f -> f.castTo(DataType.FLOAT)).toArray(INDArray[]::new));
     fastGraph.computeGradientAndScore();
-    double gradErr = NetworkScoreModelTest.relativeError(fastGraph.gradient().gradient().castTo(DataType.DOUBLE), exactGrad);
+    double gradErr = TinyNetworks.relativeError(fastGraph.gradient().gradient().castTo(DataType.DOUBLE), exactGrad);
     double lossErr = Math.abs(fastGraph.score() - exactGraph.score()) / Math.abs(exactGraph.score());
     System.out.printf("oneDNN float32 vs built-in double: score %.2e, VJP %.2e, parameter gradient %.2e, loss %.2e%n",
         scoreErr, vjpErr, gradErr, lossErr);

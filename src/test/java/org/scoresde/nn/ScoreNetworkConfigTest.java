@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.scoresde.testing.TinyNetworks;
 
 /** Configuration defaults and validation, the time embedding, and what the builder puts in each graph. */
 @ExtendWith(SingleThreadNd4j.class)
@@ -91,7 +92,7 @@ class ScoreNetworkConfigTest {
 
   @Test
   void dropoutOnlyInTheTrainingGraphAndLossOnlyThere() {
-    ScoreNetworkConfig c = NetworkScoreModelTest.tinyUnet().withDropout(0.1);
+    ScoreNetworkConfig c = TinyNetworks.tinyUnet().withDropout(0.1);
     ScoreNetworkBuilder b = new ScoreNetworkBuilder(c);
     ComputationGraphConfiguration train = b.training(new Adam(1e-3), DataType.FLOAT);
     ComputationGraphConfiguration eval = b.inference(DataType.FLOAT, WorkspaceMode.NONE);
@@ -107,7 +108,7 @@ class ScoreNetworkConfigTest {
 
   @Test
   void networkConfigurationSurvivesDl4jJson() {
-    ComputationGraphConfiguration conf = new ScoreNetworkBuilder(NetworkScoreModelTest.tinyUnet())
+    ComputationGraphConfiguration conf = new ScoreNetworkBuilder(TinyNetworks.tinyUnet())
         .training(new Adam(1e-3), DataType.FLOAT);
     assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
   }

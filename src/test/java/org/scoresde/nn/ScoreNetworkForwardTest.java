@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.scoresde.testing.TinyNetworks;
 
 /**
  * Every DL4J forward path (training and inference mode, output and feedForward, the loss) computes
@@ -56,9 +56,9 @@ class ScoreNetworkForwardTest {
       // maxGroups = 1: the group norm is a layer norm, as in the reference.
       ScoreNetworkConfig config = new ScoreNetworkConfig(1, 1, 3, true, 16, List.of(), 2,
           TimeEmbeddingKind.SINUSOIDAL, 8, 16.0, 16, 0.0, norm, 1, 11L);
-      ComputationGraph graph = NetworkScoreModelTest.randomGraph(config, 10L);
-      INDArray x = NetworkScoreModelTest.gaussian(new Random(10L), 3, 3);
-      INDArray temb = TimeEmbedding.of(config).features(NetworkScoreModelTest.times(0.2, 0.4, 0.6));
+      ComputationGraph graph = TinyNetworks.randomGraph(config, 10L);
+      INDArray x = TinyNetworks.gaussian(new Random(10L), 3, 3);
+      INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.2, 0.4, 0.6));
       INDArray reference = referenceMlp(config, graph.paramTable(), x, temb);
       // Identical double-precision operations in a different order: agreement to rounding.
       double tol = 1e-12;
@@ -76,10 +76,10 @@ class ScoreNetworkForwardTest {
 
   @Test
   void unetForwardPathsAgree() {
-    ScoreNetworkConfig config = NetworkScoreModelTest.tinyUnet();
-    ComputationGraph graph = NetworkScoreModelTest.randomGraph(config, 12L);
-    INDArray x = NetworkScoreModelTest.gaussian(new Random(12L), 2, 1, 8, 8);
-    INDArray temb = TimeEmbedding.of(config).features(NetworkScoreModelTest.times(0.3, 0.8));
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 12L);
+    INDArray x = TinyNetworks.gaussian(new Random(12L), 2, 1, 8, 8);
+    INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.3, 0.8));
     INDArray train = graph.feedForward(new INDArray[] {x, temb}, true).get(ScoreNetworkBuilder.OUTPUT).reshape(2, 64);
     INDArray eval = graph.feedForward(new INDArray[] {x, temb}, false).get(ScoreNetworkBuilder.OUTPUT).reshape(2, 64);
     INDArray out = graph.outputSingle(false, x, temb);

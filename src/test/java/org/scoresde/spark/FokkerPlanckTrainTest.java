@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.fp.HeldOutResidual;
 import org.scoresde.model.ModelFile;
-import org.scoresde.nn.NetworkScoreModel;
+import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.report.TrainingMetrics;
 import org.scoresde.score.GaussianMixture;

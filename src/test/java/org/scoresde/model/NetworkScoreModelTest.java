@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +14,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.scoresde.nd4j.Workspaces;
+import org.scoresde.nn.InputGradientGraph;
+import org.scoresde.nn.Normalization;
+import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.ScoreNetworkConfig;
+import org.scoresde.nn.SingleThreadNd4j;
+import org.scoresde.nn.TimeEmbedding;
+import org.scoresde.nn.TimeEmbeddingKind;
+import org.scoresde.testing.TinyNetworks;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 import org.scoresde.sde.SubVpSde;
@@ -26,46 +33,6 @@ import org.scoresde.sde.VpSde;
 @ExtendWith(SingleThreadNd4j.class)
 public class NetworkScoreModelTest {
 
-  /** 8x8x1 images, two levels (8 and 4 pixels), 4 and 8 channels: every block kind, small enough for FD. */
-  public static ScoreNetworkConfig tinyUnet() {
-    return new ScoreNetworkConfig(1, 8, 8, false, 4, List.of(1, 2), 1, TimeEmbeddingKind.FOURIER, 8, 4.0, 8,
-        0.0, Normalization.GROUP, 32, 7L);
-  }
-
-  public static ScoreNetworkConfig tinyMlp() {
-    return new ScoreNetworkConfig(1, 1, 3, true, 16, List.of(), 2, TimeEmbeddingKind.SINUSOIDAL, 8, 16.0, 16,
-        0.0, Normalization.GROUP, 4, 11L);
-  }
-
-  public static INDArray gaussian(Random rng, long... shape) {
-    long n = 1;
-    for (long s : shape) {
-      n *= s;
-    }
-    double[] a = new double[(int) n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = rng.nextGaussian();
-    }
-    return Nd4j.create(a, shape, DataType.DOUBLE);
-  }
-
-  /** Random parameters (with nonzero biases) so that no path of the network is trivially zero. */
-  public static ComputationGraph randomGraph(ScoreNetworkConfig config, long seed) {
-    ComputationGraph graph = new ScoreNetworkBuilder(config).newTrainingGraph(new NoOp(), DataType.DOUBLE);
-    Random rng = new Random(seed);
-    INDArray p = graph.params();
-    p.assign(gaussian(rng, p.length()).muli(0.4));
-    return graph;
-  }
-
-  public static INDArray times(double... t) {
-    return Nd4j.createFromArray(t);
-  }
-
-  /** max |a - b| / max |b|: the error relative to the reference's scale. */
-  static double relativeError(INDArray a, INDArray reference) {
-    return a.sub(reference).amaxNumber().doubleValue() / reference.amaxNumber().doubleValue();
-  }
 
   /** Central differences of v^T s(x, t) in every coordinate, all perturbations in one batch. */
   static INDArray finiteDifferenceVjp(ScoreModel model, INDArray x, INDArray t, INDArray v, double h) {
@@ -98,43 +65,43 @@ public class NetworkScoreModelTest {
 
   private static void checkVjp(ScoreNetworkConfig config, Sde sde, long seed) {
     Random rng = new Random(seed);
-    NetworkScoreModel model = new NetworkScoreModel(randomGraph(config, seed), config, sde);
+    NetworkScoreModel model = new NetworkScoreModel(TinyNetworks.randomGraph(config, seed), config, sde);
     int d = config.dimension();
-    INDArray x = gaussian(rng, 3, d);
-    INDArray t = times(0.05, 0.4, 0.9);
-    INDArray v = gaussian(rng, 3, d);
+    INDArray x = TinyNetworks.gaussian(rng, 3, d);
+    INDArray t = TinyNetworks.times(0.05, 0.4, 0.9);
+    INDArray v = TinyNetworks.gaussian(rng, 3, d);
     INDArray vjp = model.vjp(x, t, v);
     // h = 1e-5 in double: truncation O(h^2) ~ 1e-10 and rounding ~ 1e-16 / h ~ 1e-11, far below 1e-4.
     INDArray fd = finiteDifferenceVjp(model, x, t, v, 1e-5);
-    double err = relativeError(vjp, fd);
+    double err = TinyNetworks.relativeError(vjp, fd);
     System.out.printf("VJP vs central differences (%s, %s, D=%d): max relative error %.3e%n",
         config.vector() ? "MLP" : "U-Net", sde.name(), d, err);
     assertTrue(err < 1e-4, "VJP relative error " + err);
     ScoreModel.ScoreAndVjp both = model.scoreAndVjp(x, t, v);
-    assertEquals(0.0, relativeError(both.vjp(), vjp), 1e-12, "scoreAndVjp's VJP equals vjp");
-    assertEquals(0.0, relativeError(both.score(), model.score(x, t)), 1e-12, "scoreAndVjp's score equals score");
+    assertEquals(0.0, TinyNetworks.relativeError(both.vjp(), vjp), 1e-12, "scoreAndVjp's VJP equals vjp");
+    assertEquals(0.0, TinyNetworks.relativeError(both.score(), model.score(x, t)), 1e-12, "scoreAndVjp's score equals score");
   }
 
   @Test
   void unetVjpMatchesCentralDifferences() {
-    checkVjp(tinyUnet(), new VeSde(0.01, 5.0), 1L);
+    checkVjp(TinyNetworks.tinyUnet(), new VeSde(0.01, 5.0), 1L);
   }
 
   @Test
   void mlpVjpMatchesCentralDifferences() {
-    checkVjp(tinyMlp(), new VpSde(), 2L);
+    checkVjp(TinyNetworks.tinyMlp(), new VpSde(), 2L);
   }
 
   @Test
   void vjpResultsOutliveTheWorkspacesOfLaterCalls() {
-    for (ScoreNetworkConfig config : List.of(tinyUnet(), tinyMlp())) {
+    for (ScoreNetworkConfig config : List.of(TinyNetworks.tinyUnet(), TinyNetworks.tinyMlp())) {
       Random rng = new Random(21L);
-      NetworkScoreModel model = new NetworkScoreModel(randomGraph(config, 21L), config, new VpSde());
+      NetworkScoreModel model = new NetworkScoreModel(TinyNetworks.randomGraph(config, 21L), config, new VpSde());
       int d = config.dimension();
-      INDArray x1 = gaussian(rng, 3, d);
-      INDArray x2 = gaussian(rng, 3, d);
-      INDArray v = gaussian(rng, 3, d);
-      INDArray t = times(0.2, 0.5, 0.8);
+      INDArray x1 = TinyNetworks.gaussian(rng, 3, d);
+      INDArray x2 = TinyNetworks.gaussian(rng, 3, d);
+      INDArray v = TinyNetworks.gaussian(rng, 3, d);
+      INDArray t = TinyNetworks.times(0.2, 0.5, 0.8);
       ScoreModel.ScoreAndVjp first = model.scoreAndVjp(x1, t, v);
       INDArray score1 = first.score().dup();
       INDArray vjp1 = first.vjp().dup();
@@ -143,20 +110,20 @@ public class NetworkScoreModelTest {
       // and a different input must give a different answer (or the check above proves nothing).
       assertEquals(score1, first.score());
       assertEquals(vjp1, first.vjp());
-      assertTrue(relativeError(second.vjp(), vjp1) > 1e-3);
+      assertTrue(TinyNetworks.relativeError(second.vjp(), vjp1) > 1e-3);
       assertEquals(vjp1, model.scoreAndVjp(x1, t, v).vjp(), "the same input gives the same VJP again");
     }
   }
 
   @Test
   void callsInsideAWorkspaceReturnArraysOfThatWorkspace() {
-    ScoreNetworkConfig config = tinyUnet();
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
     Random rng = new Random(22L);
-    NetworkScoreModel model = new NetworkScoreModel(randomGraph(config, 22L), config, new VpSde());
+    NetworkScoreModel model = new NetworkScoreModel(TinyNetworks.randomGraph(config, 22L), config, new VpSde());
     int d = config.dimension();
-    INDArray x = gaussian(rng, 3, d);
-    INDArray v = gaussian(rng, 3, d);
-    INDArray t = times(0.2, 0.5, 0.8);
+    INDArray x = TinyNetworks.gaussian(rng, 3, d);
+    INDArray v = TinyNetworks.gaussian(rng, 3, d);
+    INDArray t = TinyNetworks.times(0.2, 0.5, 0.8);
     ScoreModel.ScoreAndVjp outside = model.scoreAndVjp(x, t, v);
     INDArray scoreOutside = model.score(x, t);
     try (MemoryWorkspace ws = Workspaces.iteration("NETWORK_SCORE_MODEL_TEST")) {
@@ -173,14 +140,14 @@ public class NetworkScoreModelTest {
 
   @Test
   void scoreIsMinusNetworkOutputOverSigma() {
-    for (ScoreNetworkConfig config : List.of(tinyUnet(), tinyMlp())) {
+    for (ScoreNetworkConfig config : List.of(TinyNetworks.tinyUnet(), TinyNetworks.tinyMlp())) {
       Sde sde = new SubVpSde();
-      ComputationGraph graph = randomGraph(config, 3L);
+      ComputationGraph graph = TinyNetworks.randomGraph(config, 3L);
       NetworkScoreModel model = new NetworkScoreModel(graph, config, sde);
       Random rng = new Random(4L);
       int d = config.dimension();
-      INDArray x = gaussian(rng, 4, d);
-      INDArray t = times(0.01, 0.2, 0.5, 1.0);
+      INDArray x = TinyNetworks.gaussian(rng, 4, d);
+      INDArray t = TinyNetworks.times(0.01, 0.2, 0.5, 1.0);
       INDArray xIn = config.vector() ? x : x.reshape('c', 4, 1, 8, 8);
       // The training graph's output is the loss layer's input, eps_theta flattened to [N, D].
       INDArray eps = graph.outputSingle(false, xIn, TimeEmbedding.of(config).features(t));
@@ -189,36 +156,36 @@ public class NetworkScoreModelTest {
         expected.getRow(i).muli(-1.0 / sde.std(t.getDouble(i)));
       }
       // Same double-precision arithmetic in two graphs: agreement to rounding.
-      assertEquals(0.0, relativeError(model.score(x, t), expected), 1e-12);
+      assertEquals(0.0, TinyNetworks.relativeError(model.score(x, t), expected), 1e-12);
     }
   }
 
   @Test
   void floatModelAgreesWithDoubleModel() {
-    ScoreNetworkConfig config = tinyUnet();
-    ComputationGraph graph = randomGraph(config, 14L);
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 14L);
     Sde sde = new VpSde();
     NetworkScoreModel exact = new NetworkScoreModel(graph, config, sde);
     NetworkScoreModel fast = new NetworkScoreModel(graph, config, sde, DataType.FLOAT);
     assertEquals(DataType.FLOAT, fast.dataType());
     Random rng = new Random(14L);
-    INDArray x = gaussian(rng, 3, 64);
-    INDArray v = gaussian(rng, 3, 64);
-    INDArray t = times(0.1, 0.5, 0.9);
+    INDArray x = TinyNetworks.gaussian(rng, 3, 64);
+    INDArray v = TinyNetworks.gaussian(rng, 3, 64);
+    INDArray t = TinyNetworks.times(0.1, 0.5, 0.9);
     ScoreModel.ScoreAndVjp a = exact.scoreAndVjp(x, t, v);
     ScoreModel.ScoreAndVjp b = fast.scoreAndVjp(x.castTo(DataType.FLOAT), t.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT));
     assertEquals(DataType.FLOAT, b.score().dataType());
     // float32 keeps ~7 digits; rounding through ~40 layers stays far below 1e-3, while any layout or
     // scaling mistake would be of order 1.
-    assertTrue(relativeError(b.score().castTo(DataType.DOUBLE), a.score()) < 1e-3);
-    assertTrue(relativeError(b.vjp().castTo(DataType.DOUBLE), a.vjp()) < 1e-3);
+    assertTrue(TinyNetworks.relativeError(b.score().castTo(DataType.DOUBLE), a.score()) < 1e-3);
+    assertTrue(TinyNetworks.relativeError(b.vjp().castTo(DataType.DOUBLE), a.vjp()) < 1e-3);
     assertEquals(DataType.DOUBLE, fast.score(x, t).dataType(), "results come back in x's data type");
   }
 
   @Test
   void evaluationGraphsHoldTheTrainingGraphsParameters() {
-    ComputationGraph train = randomGraph(tinyUnet(), 5L);
-    InputGradientGraph eval = new ScoreNetworkBuilder(tinyUnet()).gradientGraph(train.paramTable(), DataType.DOUBLE);
+    ComputationGraph train = TinyNetworks.randomGraph(TinyNetworks.tinyUnet(), 5L);
+    InputGradientGraph eval = new ScoreNetworkBuilder(TinyNetworks.tinyUnet()).gradientGraph(train.paramTable(), DataType.DOUBLE);
     Map<String, INDArray> a = train.paramTable();
     Map<String, INDArray> b = eval.paramTable();
     assertEquals(a.keySet(), b.keySet());
@@ -229,11 +196,11 @@ public class NetworkScoreModelTest {
 
   @Test
   void timeVectorIsAddedToEveryPixelOfItsChannel() {
-    ScoreNetworkConfig config = tinyUnet();
-    ComputationGraph graph = randomGraph(config, 6L);
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 6L);
     Random rng = new Random(6L);
-    INDArray x = gaussian(rng, 2, 1, 8, 8);
-    INDArray temb = TimeEmbedding.of(config).features(times(0.3, 0.7));
+    INDArray x = TinyNetworks.gaussian(rng, 2, 1, 8, 8);
+    INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.3, 0.7));
     // Training mode: in inference the next activation layer normalizes its input in place.
     Map<String, INDArray> acts = graph.feedForward(new INDArray[] {x, temb}, true);
     for (String block : List.of("down0_0", "down1_0", "mid", "up0_0")) {
@@ -260,9 +227,9 @@ public class NetworkScoreModelTest {
     Random rng = new Random(seed);
     int n = 3;
     int d = config.dimension();
-    INDArray x = config.vector() ? gaussian(rng, n, d) : gaussian(rng, n, config.channels(), config.height(), config.width());
-    INDArray temb = TimeEmbedding.of(config).features(times(0.1, 0.5, 0.9));
-    INDArray eps = gaussian(rng, n, d);
+    INDArray x = config.vector() ? TinyNetworks.gaussian(rng, n, d) : TinyNetworks.gaussian(rng, n, config.channels(), config.height(), config.width());
+    INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.1, 0.5, 0.9));
+    INDArray eps = TinyNetworks.gaussian(rng, n, d);
     INDArray weights = Nd4j.create(new double[] {0.5, 2.0, 1.25}, new long[] {n, 1}, DataType.DOUBLE);
     return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, temb}, new INDArray[] {eps}, null,
         new INDArray[] {weights});
@@ -273,7 +240,7 @@ public class NetworkScoreModelTest {
   void mlpParameterGradientsPassDl4jGradientCheck() {
     ScoreNetworkConfig config = new ScoreNetworkConfig(1, 1, 3, true, 8, List.of(), 1, TimeEmbeddingKind.FOURIER, 4, 2.0, 8,
         0.0, Normalization.GROUP, 2, 13L);
-    ComputationGraph graph = randomGraph(config, 9L);
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 9L);
     org.nd4j.linalg.dataset.MultiDataSet batch = trainingBatch(config, 9L);
     DataType previous = Nd4j.dataType();
     DataType previousFloat = Nd4j.defaultFloatingPointType();
@@ -306,8 +273,8 @@ public class NetworkScoreModelTest {
    */
   @Test
   void unetParameterGradientsMatchDirectionalFiniteDifferences() {
-    ScoreNetworkConfig config = tinyUnet();
-    ComputationGraph graph = randomGraph(config, 8L);
+    ScoreNetworkConfig config = TinyNetworks.tinyUnet();
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 8L);
     org.nd4j.linalg.dataset.MultiDataSet batch = trainingBatch(config, 8L);
     graph.setInputs(batch.getFeatures());
     graph.setLabels(batch.getLabels());
@@ -324,7 +291,7 @@ public class NetworkScoreModelTest {
     for (Map.Entry<String, INDArray> e : graph.paramTable().entrySet()) {
       long len = e.getValue().length();
       INDArray u = Nd4j.zeros(DataType.DOUBLE, params.length());
-      u.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + len)).assign(gaussian(rng, len));
+      u.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + len)).assign(TinyNetworks.gaussian(rng, len));
       double analytic = gradient.mul(u).sumNumber().doubleValue();
       params.assign(base.add(u.mul(h)));
       double plus = graph.score(batch, true);
@@ -347,12 +314,12 @@ public class NetworkScoreModelTest {
 
   @Test
   void weightedLossIsTheWeightedSumOfSquaredNoiseErrors() {
-    ScoreNetworkConfig config = tinyMlp();
-    ComputationGraph graph = randomGraph(config, 10L);
+    ScoreNetworkConfig config = TinyNetworks.tinyMlp();
+    ComputationGraph graph = TinyNetworks.randomGraph(config, 10L);
     Random rng = new Random(10L);
-    INDArray x = gaussian(rng, 3, 3);
-    INDArray temb = TimeEmbedding.of(config).features(times(0.2, 0.4, 0.6));
-    INDArray eps = gaussian(rng, 3, 3);
+    INDArray x = TinyNetworks.gaussian(rng, 3, 3);
+    INDArray temb = TimeEmbedding.of(config).features(TinyNetworks.times(0.2, 0.4, 0.6));
+    INDArray eps = TinyNetworks.gaussian(rng, 3, 3);
     double[] w = {0.5, 2.0, 0.0};
     INDArray out = graph.outputSingle(false, x, temb);
     double expected = 0;

@@ -1,4 +1,4 @@
-package org.scoresde.nn;
+package org.scoresde.model;
 
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -6,6 +6,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.nd4j.Workspaces;
+import org.scoresde.nn.InputGradientGraph;
+import org.scoresde.nn.ScoreNetworkBuilder;
+import org.scoresde.nn.ScoreNetworkConfig;
+import org.scoresde.nn.TimeEmbedding;
 import org.scoresde.score.ScoreModel;
 import org.scoresde.sde.Sde;
 
