@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.scoresde.nn.OneDnn;
 import org.scoresde.config.Settings;
 import org.scoresde.nn.ScoreNetworkConfig;
-import org.scoresde.spark.SdeSettings;
+import org.scoresde.train.SdeSettings;
 
 /**
  * The single-process figures (matrix-product ceiling and {@link NetworkBench}) in a child JVM

@@ -19,14 +19,15 @@ import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardFormat;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.sde.Sde;
-import org.scoresde.spark.NetworkSettings;
-import org.scoresde.spark.SdeSettings;
 import org.scoresde.spark.ShardJob;
 import org.scoresde.spark.ShardRequest;
 import org.scoresde.spark.ShardResult;
 import org.scoresde.spark.SparkSessions;
 import org.scoresde.spark.TrainJob;
 import org.scoresde.train.DenoisingScoreMatching;
+import org.scoresde.train.NetworkSettings;
+import org.scoresde.train.SdeSettings;
+import org.scoresde.train.TrainSettings;
 import org.scoresde.train.TrainingGraphs;
 
 /**
@@ -142,8 +143,8 @@ final class SparkTrainBench {
       throws IOException {
     Path out = work.resolve("train-" + name);
     try {
-      new TrainJob(run.with("train.workers", workers), master)
-          .run(new TrainJob.Request(data, out.toString(), 1, minutes, false, true));
+      new TrainJob(master).run(new TrainJob.Request(data, out.toString(), 1, minutes, false, true,
+          TrainSettings.from(run.with("train.workers", workers))));
     } finally {
       stopSpark();
     }
@@ -168,7 +169,7 @@ final class SparkTrainBench {
   private Measurement singleJvm(FashionMnistSubset subset, Manifest manifest, int batch) {
     long seed = settings.getLong("seed");
     Sde sde = SdeSettings.sde(settings);
-    ScoreNetworkConfig config = NetworkSettings.network(settings, manifest).withSeed(seed);
+    ScoreNetworkConfig config = NetworkSettings.from(settings).forData(manifest).withSeed(seed);
     ComputationGraph graph = trainingGraph(config);
     DenoisingScoreMatching dsm = new DenoisingScoreMatching(sde, config);
     int d = config.dimension();

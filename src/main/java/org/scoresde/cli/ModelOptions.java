@@ -2,7 +2,7 @@ package org.scoresde.cli;
 
 import org.scoresde.config.Settings;
 import org.scoresde.sde.Sde;
-import org.scoresde.spark.SdeSettings;
+import org.scoresde.train.SdeSettings;
 import picocli.CommandLine.Option;
 
 /** The model a job runs: a trained model file, or an exact mixture score with the SDE it is paired with. */

@@ -3,6 +3,7 @@ package org.scoresde.cli;
 import java.util.concurrent.Callable;
 import org.scoresde.config.UserError;
 import org.scoresde.spark.TrainJob;
+import org.scoresde.train.TrainSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,8 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (budget.minutes != null && !(budget.minutes > 0)) {
       throw new UserError("--minutes must be positive, got " + budget.minutes);
     }
-    new TrainJob(init == null ? common.settings() : common.settings().with("train.init", init), common.master())
-        .run(new TrainJob.Request(data, out, budget.epochs, budget.minutes, resume, overwrite));
+    TrainSettings settings = TrainSettings.from(init == null ? common.settings() : common.settings().with("train.init", init));
+    new TrainJob(common.master())
+        .run(new TrainJob.Request(data, out, budget.epochs, budget.minutes, resume, overwrite, settings));
     return 0;
   }
 }

@@ -1,8 +1,5 @@
 package org.scoresde.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -29,7 +26,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.scoresde.config.Settings;
 import org.scoresde.config.UserError;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
@@ -53,9 +49,11 @@ import org.scoresde.train.Checkpoints;
 import org.scoresde.train.DivergenceGuard;
 import org.scoresde.train.InitialModel;
 import org.scoresde.train.ResumeSettings;
-import org.scoresde.train.TrainingGraphs;
 import org.scoresde.train.TrainingProbe;
 import org.scoresde.train.ExponentialMovingAverage;
+import org.scoresde.train.FokkerPlanckSettings;
+import org.scoresde.train.TrainOptions;
+import org.scoresde.train.TrainSettings;
 import org.scoresde.train.TrainingState;
 import scala.Tuple2;
 
@@ -68,167 +66,60 @@ import scala.Tuple2;
  * the loss is FP-Diffusion's ({@link FokkerPlanckLoss}): every example becomes G stencil rows, so the
  * per-worker minibatch is batch-size x G rows. With {@code train.init} ({@code --init}) a new run starts
  * from a trained model's weights ({@link InitialModel}), e.g. to fine-tune a DSM model with the penalty.
+ * A run is planned from the request and the data before anything is written, trained in its locked
+ * output, and finished by writing the model file and _SUCCESS.
  */
 public final class TrainJob {
   private static final long PROBE_STREAM = 0x70726f6265L;
   private static final long BASELINE_STREAM = 0x626173656cL;
-  private final Settings settings;
-  private final TrainOptions options;
   private final String master;
 
-  /** A train job with these settings (checked now, before any Spark session: see {@link TrainOptions}). */
-  public TrainJob(Settings settings, String master) {
-    this.settings = settings;
-    this.options = TrainOptions.from(settings);
+  public TrainJob(String master) {
     this.master = master;
   }
 
-  /** What to train: data, output, budget. */
-  public record Request(String data, String out, Integer epochs, Double minutes, boolean resume, boolean overwrite) {}
+  /**
+   * What to train: data, output, budget (--epochs, --minutes or train.epochs), whether to resume or
+   * replace, and the typed train settings. Contradictions are refused here, before any Spark session.
+   */
+  public record Request(String data, String out, Integer epochs, Double minutes, boolean resume, boolean overwrite,
+      TrainSettings settings) {
+    public Request {
+      if (resume && overwrite) {
+        throw new UserError("--resume and --overwrite contradict each other: resume continues the run in " + out);
+      }
+      if (resume && !settings.options().init().isEmpty()) {
+        throw new UserError("--init and --resume contradict each other: resume continues the run in " + out
+            + " from its checkpoint, --init starts a new run from " + settings.options().init());
+      }
+    }
+  }
+
+  /** What a run does, worked out from the request and the data before anything is written. */
+  private record Plan(Request req, TrainSettings settings, ShardedData data, FileSystem fs, Path out,
+      ScoreNetworkConfig network, DataTransform transform, TimeSampler times, int batchRows, int rowsPerExample,
+      int workers, int rounds, int epochs, double budgetSeconds, Optional<InitialModel> initial) {
+    TrainOptions options() {
+      return settings.options();
+    }
+
+    long count() {
+      return data.manifest().count();
+    }
+  }
 
   /** Trains and returns the path of the written model file. */
   public String run(Request req) throws IOException {
-    if (req.resume() && req.overwrite()) {
-      throw new UserError("--resume and --overwrite contradict each other: resume continues the run in " + req.out());
-    }
-    String init = options.init();
-    if (req.resume() && !init.isEmpty()) {
-      throw new UserError("--init and --resume contradict each other: resume continues the run in " + req.out()
-          + " from its checkpoint, --init starts a new run from " + init);
-    }
     SparkSession spark = SparkSessions.create("train", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Configuration hadoop = jsc.hadoopConfiguration();
-    ShardedData data = ShardReader.read(spark, req.data());
-    Manifest manifest = data.manifest();
-    Path out = new Path(req.out());
-    FileSystem fs = out.getFileSystem(hadoop);
-    out = fs.makeQualified(out);
-    List<InputPath> inputs = new ArrayList<>(List.of(new InputPath("--data", req.data())));
-    if (!init.isEmpty()) {
-      inputs.add(new InputPath("--init", init));
-    }
-    OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
-    long seed = options.seed();
-    Sde sde = SdeSettings.sde(settings);
-    ScoreNetworkConfig network = NetworkSettings.network(settings, manifest).withSeed(seed);
-    DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
-    TimeSampler times = TimeSamplers.create(sde, options.timeSampler(), options.weighting(), options.eta());
-    Optional<FokkerPlanckLoss> fp = FokkerPlanckSettings.loss(settings, sde);
-    int batch = options.batchSize();
-    int rowsPerExample = FokkerPlanckSettings.rowsPerExample(fp, network.dimension());
-    int batchRows = batch * rowsPerExample;
-    int averaging = options.averagingFrequency();
-    int workers = options.workers(jsc.defaultParallelism());
-    long count = manifest.count();
-    int rounds = (int) Math.max(1, Math.ceil(count / (double) ((long) workers * batch * averaging)));
-    int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : options.epochs());
-    double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
-
-    Optional<InitialModel> initial = init.isEmpty() ? Optional.empty() : Optional.of(InitialModel.read(init, hadoop));
-    ComputationGraph fresh = null;
-    if (!req.resume()) {
-      fresh = TrainingGraphs.of(settings).build(network, fp);
-      if (initial.isPresent()) {
-        initial.get().copyInto(fresh, sde, transform, network);
-        System.err.printf("train: starting from the weights of %s (fresh optimizer, iteration 0)%n", init);
-      }
-    }
+    Plan plan = plan(spark, jsc, req);
+    FileSystem fs = plan.fs();
+    Path out = plan.out();
+    ComputationGraph fresh = req.resume() ? null : freshNetwork(plan);
     prepareOutput(fs, out, req);
     RunLock lock = RunLock.acquire(fs, out, "train", RunLock.STALE);
     try {
-      Optional<Config> previous = req.resume() ? recordedSettings(fs, new Path(out, "config.conf")) : Optional.empty();
-      List<ResumeSettings.Change> changes = previous.map(p -> ResumeSettings.check(p, settings.config())).orElse(List.of());
-      Settings recorded = previous.filter(p -> p.hasPath("train.init"))
-          .map(p -> settings.with("train.init", p.getString("train.init"))).orElse(settings);
-
-      Checkpoints checkpoints = new Checkpoints(fs, out, options.checkpointKeep());
-      Start start = req.resume() ? resume(checkpoints, out, fp, changes) : Start.fresh(fresh, options.emaDecay());
-      ComputationGraph net = start.network();
-      ExponentialMovingAverage ema = start.ema();
-      TrainingState state = start.state();
-      TextFile.write(fs, new Path(out, "config.conf"), recorded.render());
-
-      ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(workers, batchRows)
-          .batchSizePerWorker(batchRows)
-          .averagingFrequency(averaging)
-          .workerPrefetchNumBatches(options.prefetch())
-          .rddTrainingApproach(options.approach())
-          .exportDirectory(options.exportDir())
-          .repartionData(Repartition.Never)
-          .rngSeed(seed)
-          .build();
-      SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, tm);
-
-      JavaRDD<Example> examples = data.rows().javaRDD().map(ShardSchema::toExample)
-          .mapToPair(e -> new Tuple2<>(e.index(), e))
-          .repartitionAndSortWithinPartitions(new HashPartitioner(workers))
-          .values()
-          .persist(StorageLevel.MEMORY_AND_DISK());
-
-      TrainingProbe probe = probe(examples, sde, network, transform, seed, fp);
-      if (fp.isPresent()) {
-        System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
-            fp.get(), rowsPerExample, batchRows);
-      }
-      TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), req.resume(),
-          state, rounds, epochs, budgetSeconds);
-      int checkpointEvery = options.checkpointEvery();
-      ModelMetadata meta = ModelMetadata.of(sde, transform, network, recorded.render(), manifest.checksum());
-      int probeEvery = options.probeEvery();
-      long started = System.nanoTime();
-      double priorSeconds = state.seconds();
-      int epoch = state.epoch();
-      int round = state.round();
-      long checkpointed = -1;
-      // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
-      DivergenceGuard guard = new DivergenceGuard(options.divergenceFactor(), options.divergenceFactorText(),
-          fp.isPresent() ? Double.POSITIVE_INFINITY : network.dimension() * meanWeight(times, seed));
-      try {
-        while (epoch < epochs) {
-          double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
-          if (elapsed >= budgetSeconds) {
-            break;
-          }
-          JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
-              rounds, workers, batch, sde, times, transform, network, fp.orElse(null)), false);
-          long roundStart = System.nanoTime();
-          sparkNet.fitMultiDataSet(batches);
-          double loss = sparkNet.getScore();
-          long roundExamples = Math.round(count / (double) rounds);
-          guard.check(loss, epoch, round, () -> checkpoints.newestPath().map(Path::toString));
-          ema.update(sparkNet.getNetwork().params());
-          round++;
-          if (round == rounds) {
-            round = 0;
-            epoch++;
-          }
-          elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
-          state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
-          boolean last = epoch >= epochs || elapsed >= budgetSeconds;
-          boolean measure = probe != null && (state.rounds() == 1 || state.rounds() % probeEvery == 0 || last);
-          progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
-              sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
-              measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
-          if (state.rounds() % checkpointEvery == 0) {
-            checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
-            checkpointed = state.rounds();
-          }
-        }
-        // the final checkpoint and the run's model file hold the same model: serialized once, saved once
-        byte[] finalModel = modelBytes(sparkNet.getNetwork(), ema, meta);
-        if (checkpointed != state.rounds()) {
-          checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, finalModel);
-        }
-        Path model = new Path(out, "model.zip");
-        HadoopModelFiles.write(fs, model, finalModel);
-        fs.create(new Path(out, "_SUCCESS"), true).close();
-        progress.finish(state);
-        return model.toString();
-      } finally {
-        examples.unpersist(false);
-        tm.deleteTempFiles(jsc);
-      }
+      return train(jsc, plan, fresh);
     } catch (RuntimeException | IOException | Error e) {
       // a new run that fails before its first checkpoint has nothing to resume: it leaves nothing
       if (!req.resume() && new Checkpoints(fs, out, 1).newestPath().isEmpty()) {
@@ -239,6 +130,162 @@ public final class TrainJob {
     } finally {
       lock.close();
     }
+  }
+
+  private static Plan plan(SparkSession spark, JavaSparkContext jsc, Request req) throws IOException {
+    TrainSettings settings = req.settings();
+    TrainOptions options = settings.options();
+    Configuration hadoop = jsc.hadoopConfiguration();
+    ShardedData data = ShardReader.read(spark, req.data());
+    Manifest manifest = data.manifest();
+    Path out = new Path(req.out());
+    FileSystem fs = out.getFileSystem(hadoop);
+    out = fs.makeQualified(out);
+    String init = options.init();
+    List<InputPath> inputs = new ArrayList<>(List.of(new InputPath("--data", req.data())));
+    if (!init.isEmpty()) {
+      inputs.add(new InputPath("--init", init));
+    }
+    OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
+    ScoreNetworkConfig network = settings.network().forData(manifest).withSeed(options.seed());
+    DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
+    TimeSampler times = TimeSamplers.create(settings.sde(), options.timeSampler(), options.weighting(), options.eta());
+    int rowsPerExample = FokkerPlanckSettings.rowsPerExample(settings.fp(), network.dimension());
+    int batch = options.batchSize();
+    int workers = options.workers(jsc.defaultParallelism());
+    int rounds = (int) Math.max(1, Math.ceil(manifest.count() / (double) ((long) workers * batch * options.averagingFrequency())));
+    int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : options.epochs());
+    double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
+    Optional<InitialModel> initial = init.isEmpty() ? Optional.empty() : Optional.of(InitialModel.read(init, hadoop));
+    return new Plan(req, settings, data, fs, out, network, transform, times, batch * rowsPerExample, rowsPerExample,
+        workers, rounds, epochs, budgetSeconds, initial);
+  }
+
+  /** A new run's network: freshly initialized, or with the weights of train.init. */
+  private static ComputationGraph freshNetwork(Plan plan) {
+    ComputationGraph fresh = plan.settings().optimizer().build(plan.network(), plan.settings().fp());
+    plan.initial().ifPresent(initial -> {
+      initial.copyInto(fresh, plan.settings().sde(), plan.transform(), plan.network());
+      System.err.printf("train: starting from the weights of %s (fresh optimizer, iteration 0)%n", plan.options().init());
+    });
+    return fresh;
+  }
+
+  /** The rounds of a run in its prepared, locked output: start or resume, train, checkpoint, write the model. */
+  private String train(JavaSparkContext jsc, Plan plan, ComputationGraph fresh) throws IOException {
+    Request req = plan.req();
+    FileSystem fs = plan.fs();
+    Path out = plan.out();
+    TrainOptions options = plan.options();
+    Sde sde = plan.settings().sde();
+    Optional<FokkerPlanckLoss> fp = plan.settings().fp();
+    long seed = options.seed();
+    Optional<Config> previous = req.resume() ? recordedSettings(fs, new Path(out, "config.conf")) : Optional.empty();
+    List<ResumeSettings.Change> changes = previous
+        .map(p -> ResumeSettings.check(p, plan.settings().source().config())).orElse(List.of());
+    TrainSettings recorded = previous.filter(p -> p.hasPath("train.init"))
+        .map(p -> plan.settings().withInit(p.getString("train.init"))).orElse(plan.settings());
+
+    Checkpoints checkpoints = new Checkpoints(fs, out, options.checkpointKeep());
+    Start start = req.resume() ? resume(checkpoints, out, plan.settings(), changes) : Start.fresh(fresh, options.emaDecay());
+    ComputationGraph net = start.network();
+    ExponentialMovingAverage ema = start.ema();
+    TrainingState state = start.state();
+    TextFile.write(fs, new Path(out, "config.conf"), recorded.source().render());
+
+    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(plan.workers(), plan.batchRows())
+        .batchSizePerWorker(plan.batchRows())
+        .averagingFrequency(options.averagingFrequency())
+        .workerPrefetchNumBatches(options.prefetch())
+        .rddTrainingApproach(options.approach())
+        .exportDirectory(options.exportDir())
+        .repartionData(Repartition.Never)
+        .rngSeed(seed)
+        .build();
+    SparkComputationGraph sparkNet = new SparkComputationGraph(jsc, net, tm);
+
+    JavaRDD<Example> examples = plan.data().rows().javaRDD().map(ShardSchema::toExample)
+        .mapToPair(e -> new Tuple2<>(e.index(), e))
+        .repartitionAndSortWithinPartitions(new HashPartitioner(plan.workers()))
+        .values()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    TrainingProbe probe = probe(examples, plan);
+    if (fp.isPresent()) {
+      System.err.printf("train: FP-Diffusion regularizer on (%s): %d network rows per example, %d per worker minibatch%n",
+          fp.get(), plan.rowsPerExample(), plan.batchRows());
+    }
+    int rounds = plan.rounds();
+    int epochs = plan.epochs();
+    double budgetSeconds = plan.budgetSeconds();
+    TrainingProgress progress = new TrainingProgress(fs, new Path(out, "metrics.jsonl"), req.resume(),
+        state, rounds, epochs, budgetSeconds);
+    ModelMetadata meta = ModelMetadata.of(sde, plan.transform(), plan.network(), recorded.source().render(),
+        plan.data().manifest().checksum());
+    long started = System.nanoTime();
+    double priorSeconds = state.seconds();
+    int epoch = state.epoch();
+    int round = state.round();
+    long checkpointed = -1;
+    // an untrained network predicting no noise scores D E[w(t)]; the FP penalty has no such scale
+    DivergenceGuard guard = new DivergenceGuard(options.divergenceFactor(), options.divergenceFactorText(),
+        fp.isPresent() ? Double.POSITIVE_INFINITY : plan.network().dimension() * meanWeight(plan.times(), seed));
+    try {
+      while (epoch < epochs) {
+        double elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+        if (elapsed >= budgetSeconds) {
+          break;
+        }
+        JavaRDD<MultiDataSet> batches = examples.mapPartitionsWithIndex(new DsmPartitionBatches(seed, epoch, round,
+            rounds, plan.workers(), options.batchSize(), sde, plan.times(), plan.transform(), plan.network(),
+            fp.orElse(null)), false);
+        long roundStart = System.nanoTime();
+        sparkNet.fitMultiDataSet(batches);
+        double loss = sparkNet.getScore();
+        long roundExamples = Math.round(plan.count() / (double) rounds);
+        guard.check(loss, epoch, round, () -> checkpoints.newestPath().map(Path::toString));
+        ema.update(sparkNet.getNetwork().params());
+        round++;
+        if (round == rounds) {
+          round = 0;
+          epoch++;
+        }
+        elapsed = priorSeconds + (System.nanoTime() - started) / 1e9;
+        state = new TrainingState(epoch, round, state.examples() + roundExamples, elapsed, ema.updates(), state.rounds() + 1);
+        boolean last = epoch >= epochs || elapsed >= budgetSeconds;
+        boolean measure = probe != null && (state.rounds() == 1 || state.rounds() % options.probeEvery() == 0 || last);
+        progress.round(state, loss, (System.nanoTime() - roundStart) / 1e9, roundExamples,
+            sparkNet.getNetwork().getUpdater() == null ? Double.NaN : currentLearningRate(sparkNet.getNetwork()),
+            measure ? probe.measure(sparkNet.getNetwork()) : TrainingProbe.Measurement.none());
+        if (state.rounds() % options.checkpointEvery() == 0) {
+          checkpoints.save(sparkNet.getNetwork(), ema.parameters(), state, modelBytes(sparkNet.getNetwork(), ema, meta));
+          checkpointed = state.rounds();
+        }
+      }
+      return writeOutputs(fs, out, checkpoints, sparkNet.getNetwork(), ema, meta, state, checkpointed != state.rounds(),
+          progress);
+    } finally {
+      examples.unpersist(false);
+      tm.deleteTempFiles(jsc);
+    }
+  }
+
+  /**
+   * The run's outputs: the final checkpoint (unless this state was just checkpointed) and model.zip hold
+   * the same model, serialized once; then _SUCCESS and the closing progress line.
+   */
+  private static String writeOutputs(FileSystem fs, Path out, Checkpoints checkpoints, ComputationGraph network,
+      ExponentialMovingAverage ema, ModelMetadata meta, TrainingState state, boolean checkpoint, TrainingProgress progress)
+      throws IOException {
+    byte[] finalModel = modelBytes(network, ema, meta);
+    if (checkpoint) {
+      checkpoints.save(network, ema.parameters(), state, finalModel);
+    }
+    Path model = new Path(out, "model.zip");
+    HadoopModelFiles.write(fs, model, finalModel);
+    fs.create(new Path(out, "_SUCCESS"), true).close();
+    progress.finish(state);
+    return model.toString();
   }
 
   /** Where a run starts: its network, EMA and state. */
@@ -252,18 +299,19 @@ public final class TrainJob {
    * The newest intact checkpoint of {@code out} with this resume's allowed changes applied (learning
    * rate and warm-up through the restored network's updater); unfinished checkpoints are removed first.
    */
-  private Start resume(Checkpoints checkpoints, Path out, Optional<FokkerPlanckLoss> fp, List<ResumeSettings.Change> changes)
+  private static Start resume(Checkpoints checkpoints, Path out, TrainSettings settings, List<ResumeSettings.Change> changes)
       throws IOException {
     checkpoints.removeUnfinished();
     Checkpoints.Restored restored = checkpoints.newest()
         .orElseThrow(() -> new UserError("--resume: " + out + " has no complete checkpoint to resume from"));
     ComputationGraph net = restored.network();
-    checkSameLoss(net, fp);
+    checkSameLoss(net, settings.fp());
     TrainingState state = restored.state();
-    ExponentialMovingAverage ema = new ExponentialMovingAverage(options.emaDecay(), restored.ema(), state.emaUpdates());
+    ExponentialMovingAverage ema = new ExponentialMovingAverage(settings.options().emaDecay(), restored.ema(),
+        state.emaUpdates());
     restored.damaged().forEach(d -> System.err.println("train: warning: passed over the damaged checkpoint " + d));
     if (changes.stream().anyMatch(c -> c.key().equals("train.learning-rate") || c.key().equals("train.warmup"))) {
-      TrainingGraphs.of(settings).applySchedule(net);
+      settings.optimizer().applySchedule(net);
     }
     if (!changes.isEmpty()) {
       System.err.println("train: this resume changes " + String.join(", ", changes.stream().map(Object::toString).toList()));
@@ -278,8 +326,8 @@ public final class TrainJob {
    * with the run's FP loss, or, for plain DSM on vector data (where it is cheap), with the train.fp
    * settings at alpha 0 so that runs with and without the regularizer can be compared.
    */
-  private TrainingProbe probe(JavaRDD<Example> examples, Sde sde, ScoreNetworkConfig network, DataTransform transform,
-      long seed, Optional<FokkerPlanckLoss> fp) {
+  private static TrainingProbe probe(JavaRDD<Example> examples, Plan plan) {
+    TrainOptions options = plan.options();
     int n = options.probeExamples();
     int bins = options.lossByTBins();
     if (n <= 0) {
@@ -289,14 +337,17 @@ public final class TrainJob {
     if (first.size() < bins) {
       return null;
     }
-    long probeSeed = Seeds.derive(seed, PROBE_STREAM);
-    INDArray x0 = DsmPartitionBatches.modelInputs(first, 0, first.size(), network.dimension(), transform,
+    ScoreNetworkConfig network = plan.network();
+    Sde sde = plan.settings().sde();
+    long probeSeed = Seeds.derive(options.seed(), PROBE_STREAM);
+    INDArray x0 = DsmPartitionBatches.modelInputs(first, 0, first.size(), network.dimension(), plan.transform(),
         Seeds.random(probeSeed));
-    FokkerPlanckLoss measured = fp.orElse(network.vector() ? FokkerPlanckSettings.measurement(settings, sde) : null);
+    FokkerPlanckLoss measured = plan.settings().fp()
+        .orElse(network.vector() ? plan.settings().fpSettings().measurement(sde) : null);
     return new TrainingProbe(x0, sde, network, options.eta(), bins, probeSeed, measured);
   }
 
-  private void checkSameLoss(ComputationGraph restored, Optional<FokkerPlanckLoss> fp) {
+  private static void checkSameLoss(ComputationGraph restored, Optional<FokkerPlanckLoss> fp) {
     var vertex = restored.getConfiguration().getVertices().get(ScoreNetworkBuilder.LOSS);
     Object had = vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof LossLayer ll ? ll.getLossFn() : null;
     boolean same = fp.isPresent() ? fp.get().equals(had) : !(had instanceof FokkerPlanckLoss);

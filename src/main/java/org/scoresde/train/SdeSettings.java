@@ -1,4 +1,4 @@
-package org.scoresde.spark;
+package org.scoresde.train;
 
 import java.util.Map;
 import org.scoresde.config.Settings;

@@ -1,4 +1,4 @@
-package org.scoresde.spark;
+package org.scoresde.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

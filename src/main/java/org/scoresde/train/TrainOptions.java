@@ -1,4 +1,4 @@
-package org.scoresde.spark;
+package org.scoresde.train;
 
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.scoresde.config.Settings;
