@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -56,149 +53,160 @@ public final class EvaluateJob {
     this.progressEvery = progressEvery;
   }
 
-  /** What to evaluate and how. */
+  /** What to evaluate and how; a value out of range is refused here, before any Spark session. */
   public record Request(String model, Sde sde, String data, String out, Long limit, String trace, int probes,
-      double rtol, double atol, double eta, int repeats, int batchSize, boolean overwrite) {}
+      double rtol, double atol, double eta, int repeats, int batchSize, boolean overwrite) {
+    private static final List<String> TRACES = List.of("exact", "rademacher", "gaussian");
 
+    public Request {
+      if (repeats < 1) {
+        throw new UserError("--dequant-repeats must be at least 1, got " + repeats);
+      }
+      if (limit != null && limit < 1) {
+        throw new UserError("--limit must be at least 1, got " + limit);
+      }
+      if (!(rtol > 0 && atol > 0)) {
+        throw new UserError("--rtol and --atol must be positive");
+      }
+      if (!TRACES.contains(trace)) {
+        throw new UserError("unknown --trace '" + trace + "': use one of " + TRACES);
+      }
+    }
+  }
+
+  /** What the integration produced: the summary of every example's value and the least and most likely examples. */
+  private record Likelihoods(NllSummary summary, LikelihoodExtremes extremes) {}
+
+  /**
+   * Plans (model, data, memory estimate), integrates every example into OUT/per_example in a
+   * temporary output, then writes nll.json and commits.
+   */
   public ObjectNode run(Request req) throws IOException {
-    if (req.repeats() < 1) {
-      throw new UserError("--dequant-repeats must be at least 1, got " + req.repeats());
-    }
-    if (req.limit() != null && req.limit() < 1) {
-      throw new UserError("--limit must be at least 1, got " + req.limit());
-    }
-    if (!(req.rtol() > 0 && req.atol() > 0)) {
-      throw new UserError("--rtol and --atol must be positive");
-    }
-    List<String> traces = List.of("exact", "rademacher", "gaussian");
-    if (!traces.contains(req.trace())) {
-      throw new UserError("unknown --trace '" + req.trace() + "': use one of " + traces);
-    }
     SparkSession spark = SparkSessions.create("evaluate", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ModelOnData input = ModelOnData.read(spark, req.model(), req.sde(), req.data());
-    Manifest m = input.manifest();
-    ModelSource source = input.source();
-    boolean discrete = m.isImage();
-    long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
-    LikelihoodMemory.estimate(source, spark.sparkContext().getConf(), req.trace(), req.probes(), req.batchSize())
+    LikelihoodMemory.estimate(input.source(), spark.sparkContext().getConf(), req.trace(), req.probes(), req.batchSize())
         .check(req.batchSize());
 
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "evaluate",
         List.of(InputPath.model(req.model()), new InputPath("--data", req.data())))) {
       long start = System.nanoTime();
-      Broadcast<ModelSource> model = jsc.broadcast(source);
-      LongAccumulator done = jsc.sc().longAccumulator("draws");
-      DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
-      JavaRDD<Tuple2<Example, String>> examples = input.rows(req.limit())
-          .withColumn("shard", functions.input_file_name()).javaRDD()
-          .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))));
-      int drawsPerExample = LikelihoodPartition.draws(discrete, req.repeats());
-      int partitions = LikelihoodPartition.partitions(total * drawsPerExample, req.batchSize(), jsc.defaultParallelism(),
-          examples.getNumPartitions());
-      if (partitions != examples.getNumPartitions()) {
-        // a shuffle of the examples (bytes per image), not a coalesce: it spreads them evenly over any count
-        examples = examples.repartition(partitions);
-      }
-      JavaRDD<LikelihoodPartition.Value> values = examples.mapPartitions(new LikelihoodPartition(model, seed,
-          req.batchSize(), req.repeats(), req.trace(), req.probes(), req.rtol(), req.atol(), req.eta(), done, sum));
-      String unit = discrete ? "bits/dim" : "nats/dim";
-      LiveAccumulators live = new LiveAccumulators(List.of(done, sum));
-      jsc.sc().addSparkListener(live);
-      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "evaluate-progress");
-        t.setDaemon(true);
-        return t;
-      });
-      ticker.scheduleAtFixedRate(() -> {
-        double finished = live.value(done);
-        if (finished > 0) {
-          double k = Math.min(total, finished / drawsPerExample);
-          double s = (System.nanoTime() - start) / 1e9;
-          System.err.printf("evaluate: %.0f/%d examples, running mean %.4f %s, %s elapsed, ETA %s%n", Math.floor(k), total,
-              live.value(sum) / finished, unit, TrainingProgress.duration(s), TrainingProgress.duration(s / k * (total - k)));
-        }
-      }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
-      NllSummary summary;
-      LikelihoodExtremes extremes;
-      try {
-        StructType schema = DataTypes.createStructType(List.of(
-            DataTypes.createStructField("index", DataTypes.LongType, false),
-            DataTypes.createStructField("shard", DataTypes.StringType, false),
-            DataTypes.createStructField("label", DataTypes.IntegerType, false),
-            DataTypes.createStructField("value", DataTypes.DoubleType, false),
-            DataTypes.createStructField("nfe", DataTypes.DoubleType, false)));
-        String perExample = new Path(out.temporary(), "per_example").toString();
-        spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.label(), v.value(), v.nfe())), schema)
-            .write().parquet(perExample);
-        // The summary reads the written values back: the likelihoods are computed once, and no
-        // per-example state is held in memory, however large the data.
-        summary = spark.read().parquet(perExample).select("value", "nfe", "shard", "label").javaRDD()
-            .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2), r.getInt(3)),
-                NllSummary::merge);
-        extremes = LikelihoodExtremes.of(spark.read().parquet(perExample), LikelihoodExtremes.COUNT);
-        extremes.writePictures(out.fileSystem(), out.temporary(), input.rows(req.limit()), m);
-      } catch (Exception e) {
-        Optional<UserError> memory = TaskOutOfMemoryException.explain(e, "evaluate", "--batch-size (now " + req.batchSize() + ")");
-        if (memory.isPresent()) {
-          throw memory.get();
-        }
-        throw e;
-      } finally {
-        ticker.shutdownNow();
-        jsc.sc().removeSparkListener(live);
-      }
-      if (summary.count() == 0) {
-        throw new UserError("no examples to evaluate in " + req.data() + (req.limit() != null ? " with --limit " + req.limit() : ""));
-      }
+      Likelihoods result = integrate(spark, jsc, input, req, out, start);
+      NllSummary summary = result.summary();
       double seconds = (System.nanoTime() - start) / 1e9;
-      ObjectNode nll = new ObjectMapper().createObjectNode();
-      if (discrete) {
-        nll.put("bits_per_dim", summary.mean());
-        nll.put("nats_per_dim", summary.mean() * Math.log(2));
-      } else {
-        nll.putNull("bits_per_dim");
-        nll.put("nats_per_dim", summary.mean());
-      }
-      nll.put("unit", unit);
-      nll.put("stderr", summary.stderr());
-      nll.putArray("ci95").add(summary.ci95()[0]).add(summary.ci95()[1]);
-      nll.put("std", summary.std());
-      nll.put("n", summary.count());
-      nll.put("nfe_mean", summary.nfeMean());
-      ObjectNode perShard = nll.putObject("per_shard");
-      summary.perShardMeans().forEach(perShard::put);
-      if (!summary.perLabel().isEmpty()) {
-        ObjectNode perLabel = nll.putObject("per_label");
-        summary.perLabel().forEach((label, moments) -> {
-          ObjectNode l = perLabel.putObject(String.valueOf(label));
-          l.put("mean", moments.mean());
-          l.put("stderr", moments.stderr());
-          l.putArray("ci95").add(moments.ci95()[0]).add(moments.ci95()[1]);
-          l.put("n", moments.count());
-        });
-      }
-      extremes.addTo(nll, m);
-      nll.put("solver", "dopri5");
-      nll.put("rtol", req.rtol());
-      nll.put("atol", req.atol());
-      nll.put("eta", req.eta());
-      nll.put("trace_estimator", req.trace());
-      nll.put("probes", req.trace().equals("exact") ? 0 : req.probes());
-      nll.put("dequant_repeats", discrete ? req.repeats() : 0);
-      nll.put("sde", source.sde().name());
-      nll.put("model", req.model());
-      nll.put("data", req.data());
-      nll.put("data_checksum", m.checksum());
-      nll.put("seed", seed);
-      nll.put("seconds", seconds);
+      ObjectNode nll = summaryJson(req, input, result, seed, seconds);
       TextFile.writeJson(out.fileSystem(), new Path(out.temporary(), "nll.json"), nll);
       out.commit();
       System.out.printf("evaluate: %d examples, %.4f %s (95%% CI %.4f to %.4f), mean NFE %.0f, %.1f s -> %s%n",
-          summary.count(), summary.mean(), unit, summary.ci95()[0], summary.ci95()[1], summary.nfeMean(), seconds,
-          out.target());
+          summary.count(), summary.mean(), nll.get("unit").asText(), summary.ci95()[0], summary.ci95()[1],
+          summary.nfeMean(), seconds, out.target());
       return nll;
     }
+  }
+
+  /**
+   * The Spark work: every example's likelihood integrated inside its partition and written to
+   * OUT/per_example, then summarized from what was written, with the strips of the extremes.
+   */
+  private Likelihoods integrate(SparkSession spark, JavaSparkContext jsc, ModelOnData input, Request req,
+      AtomicOutput out, long start) throws IOException {
+    Manifest m = input.manifest();
+    boolean discrete = m.isImage();
+    long total = req.limit() == null ? m.count() : Math.min(req.limit(), m.count());
+    Broadcast<ModelSource> model = jsc.broadcast(input.source());
+    LongAccumulator done = jsc.sc().longAccumulator("draws");
+    DoubleAccumulator sum = jsc.sc().doubleAccumulator("value-sum");
+    JavaRDD<Tuple2<Example, String>> examples = input.rows(req.limit())
+        .withColumn("shard", functions.input_file_name()).javaRDD()
+        .map(r -> new Tuple2<>(ShardSchema.toExample(r), shardName(r.getString(r.fieldIndex("shard")))));
+    int drawsPerExample = LikelihoodPartition.draws(discrete, req.repeats());
+    int partitions = LikelihoodPartition.partitions(total * drawsPerExample, req.batchSize(), jsc.defaultParallelism(),
+        examples.getNumPartitions());
+    if (partitions != examples.getNumPartitions()) {
+      // a shuffle of the examples (bytes per image), not a coalesce: it spreads them evenly over any count
+      examples = examples.repartition(partitions);
+    }
+    JavaRDD<LikelihoodPartition.Value> values = examples.mapPartitions(new LikelihoodPartition(model, seed,
+        req.batchSize(), req.repeats(), req.trace(), req.probes(), req.rtol(), req.atol(), req.eta(), done, sum));
+    NllSummary summary;
+    LikelihoodExtremes extremes;
+    try (LikelihoodProgress progress = LikelihoodProgress.start(jsc, done, sum, drawsPerExample, total,
+        discrete ? "bits/dim" : "nats/dim", start, progressEvery)) {
+      StructType schema = DataTypes.createStructType(List.of(
+          DataTypes.createStructField("index", DataTypes.LongType, false),
+          DataTypes.createStructField("shard", DataTypes.StringType, false),
+          DataTypes.createStructField("label", DataTypes.IntegerType, false),
+          DataTypes.createStructField("value", DataTypes.DoubleType, false),
+          DataTypes.createStructField("nfe", DataTypes.DoubleType, false)));
+      String perExample = new Path(out.temporary(), "per_example").toString();
+      spark.createDataFrame(values.map(v -> RowFactory.create(v.index(), v.shard(), v.label(), v.value(), v.nfe())), schema)
+          .write().parquet(perExample);
+      // The summary reads the written values back: the likelihoods are computed once, and no
+      // per-example state is held in memory, however large the data.
+      summary = spark.read().parquet(perExample).select("value", "nfe", "shard", "label").javaRDD()
+          .aggregate(new NllSummary(), (s, r) -> s.add(r.getDouble(0), r.getDouble(1), r.getString(2), r.getInt(3)),
+              NllSummary::merge);
+      extremes = LikelihoodExtremes.of(spark.read().parquet(perExample), LikelihoodExtremes.COUNT);
+      extremes.writePictures(out.fileSystem(), out.temporary(), input.rows(req.limit()), m);
+    } catch (Exception e) {
+      Optional<UserError> memory = TaskOutOfMemoryException.explain(e, "evaluate", "--batch-size (now " + req.batchSize() + ")");
+      if (memory.isPresent()) {
+        throw memory.get();
+      }
+      throw e;
+    }
+    if (summary.count() == 0) {
+      throw new UserError("no examples to evaluate in " + req.data() + (req.limit() != null ? " with --limit " + req.limit() : ""));
+    }
+    return new Likelihoods(summary, extremes);
+  }
+
+  /** nll.json: the mean with its interval, per shard and per label, the extremes, and the protocol that produced them. */
+  private static ObjectNode summaryJson(Request req, ModelOnData input, Likelihoods result, long seed, double seconds) {
+    Manifest m = input.manifest();
+    NllSummary summary = result.summary();
+    boolean discrete = m.isImage();
+    ObjectNode nll = new ObjectMapper().createObjectNode();
+    if (discrete) {
+      nll.put("bits_per_dim", summary.mean());
+      nll.put("nats_per_dim", summary.mean() * Math.log(2));
+    } else {
+      nll.putNull("bits_per_dim");
+      nll.put("nats_per_dim", summary.mean());
+    }
+    nll.put("unit", discrete ? "bits/dim" : "nats/dim");
+    nll.put("stderr", summary.stderr());
+    nll.putArray("ci95").add(summary.ci95()[0]).add(summary.ci95()[1]);
+    nll.put("std", summary.std());
+    nll.put("n", summary.count());
+    nll.put("nfe_mean", summary.nfeMean());
+    ObjectNode perShard = nll.putObject("per_shard");
+    summary.perShardMeans().forEach(perShard::put);
+    if (!summary.perLabel().isEmpty()) {
+      ObjectNode perLabel = nll.putObject("per_label");
+      summary.perLabel().forEach((label, moments) -> {
+        ObjectNode l = perLabel.putObject(String.valueOf(label));
+        l.put("mean", moments.mean());
+        l.put("stderr", moments.stderr());
+        l.putArray("ci95").add(moments.ci95()[0]).add(moments.ci95()[1]);
+        l.put("n", moments.count());
+      });
+    }
+    result.extremes().addTo(nll, m);
+    nll.put("solver", "dopri5");
+    nll.put("rtol", req.rtol());
+    nll.put("atol", req.atol());
+    nll.put("eta", req.eta());
+    nll.put("trace_estimator", req.trace());
+    nll.put("probes", req.trace().equals("exact") ? 0 : req.probes());
+    nll.put("dequant_repeats", discrete ? req.repeats() : 0);
+    nll.put("sde", input.source().sde().name());
+    nll.put("model", req.model());
+    nll.put("data", req.data());
+    nll.put("data_checksum", m.checksum());
+    nll.put("seed", seed);
+    nll.put("seconds", seconds);
+    return nll;
   }
 
   private static String shardName(String uri) {
