@@ -51,35 +51,39 @@ public final class EncodeJob {
     this.master = master;
   }
 
-  /** What to encode; {@code interpolate} is null or two example indices. */
+  /**
+   * What to encode; {@code interpolate} is null or two example indices. A value out of range is
+   * refused here, before any Spark session.
+   */
   public record Request(String model, Sde sde, String data, String out, long limit, int steps, String schedule,
-      double eps, int[] interpolate, int frames, int batchSize, boolean overwrite) {}
+      double eps, int[] interpolate, int frames, int batchSize, boolean overwrite) {
+    public Request {
+      if (limit < 1) {
+        throw new UserError("--limit must be at least 1, got " + limit);
+      }
+      if (steps < 1) {
+        throw new UserError("--steps must be at least 1, got " + steps);
+      }
+      if (!Schedules.modelFreeNames().contains(schedule)) {
+        throw new UserError("--encode needs a schedule of " + Schedules.modelFreeNames() + ", got '" + schedule
+            + "' (gits chooses grids for sampling only)");
+      }
+      if (interpolate != null && frames < 2) {
+        throw new UserError("--frames must be at least 2, got " + frames);
+      }
+    }
+  }
 
   /** One example's encoding: its latent, the decoded reconstruction and the round trip's errors. */
   record Encoded(long index, int label, float[] input, float[] latent, float[] reconstruction, double squaredError,
       double maxAbsError) implements Serializable {}
 
+  /** Plans (model, data, grid), encodes and decodes every example in its partition, then writes the outputs and commits. */
   public ObjectNode run(Request req) throws IOException {
-    if (req.limit() < 1) {
-      throw new UserError("--limit must be at least 1, got " + req.limit());
-    }
-    if (req.steps() < 1) {
-      throw new UserError("--steps must be at least 1, got " + req.steps());
-    }
-    if (!Schedules.modelFreeNames().contains(req.schedule())) {
-      throw new UserError("--encode needs a schedule of " + Schedules.modelFreeNames() + ", got '" + req.schedule()
-          + "' (gits chooses grids for sampling only)");
-    }
-    if (req.interpolate() != null && req.frames() < 2) {
-      throw new UserError("--frames must be at least 2, got " + req.frames());
-    }
     SparkSession spark = SparkSessions.create("encode", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ModelOnData input = ModelOnData.read(spark, req.model(), req.sde(), req.data());
-    ShardedData data = input.data();
     Manifest m = input.manifest();
-    ModelSource source = input.source();
-    int[] shape = source.shape();
     if (req.interpolate() != null) {
       for (int i : req.interpolate()) {
         if (i < 0 || i >= m.count()) {
@@ -87,98 +91,119 @@ public final class EncodeJob {
         }
       }
     }
-    int d = shape[0] * shape[1] * shape[2];
-    boolean image = shape[1] > 1 || shape[0] > 1;
-    double[] grid = Schedules.byName(req.schedule()).grid(source.sde(), req.steps(), req.eps());
+    double[] grid = Schedules.byName(req.schedule()).grid(input.source().sde(), req.steps(), req.eps());
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "encode",
         List.of(InputPath.model(req.model()), new InputPath("--data", req.data())))) {
       long start = System.nanoTime();
-      Broadcast<ModelSource> model = jsc.broadcast(source);
-      int batchSize = req.batchSize();
-      JavaRDD<Encoded> encodedRdd = input.rows(req.limit()).javaRDD().mapPartitions(rows -> {
-            List<Example> examples = new ArrayList<>();
-            rows.forEachRemaining(r -> examples.add(ShardSchema.toExample(r)));
-            List<Encoded> res = new ArrayList<>();
-            if (examples.isEmpty()) {
-              return res.iterator();
-            }
-            ModelSource s = model.value();
-            try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-              ProbabilityFlowEncoding enc = new ProbabilityFlowEncoding(s.open(), grid);
-              for (int from = 0; from < examples.size(); from += batchSize) {
-                res.addAll(roundTrip(enc, examples.subList(from, Math.min(examples.size(), from + batchSize)), s, d));
-              }
-            } catch (OutOfMemoryError e) {
-              throw new TaskOutOfMemoryException("out of memory encoding a batch of " + batchSize + " examples", e);
-            }
-            return res.iterator();
-          });
-      List<Encoded> encoded;
-      try {
-        encoded = new ArrayList<>(encodedRdd.collect());
-      } catch (RuntimeException e) {
-        throw TaskOutOfMemoryException.explain(e, "encode", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
-            .orElseThrow(() -> e);
-      }
-      encoded.sort(Comparator.comparingLong(Encoded::index));
-      if (encoded.isEmpty()) {
-        throw new UserError("no examples to encode in " + req.data());
-      }
-      double sq = 0;
-      double max = 0;
-      double norm = 0;
-      for (Encoded e : encoded) {
-        sq += e.squaredError();
-        max = Math.max(max, e.maxAbsError());
-        double n2 = 0;
-        for (float v : e.latent()) {
-          n2 += (double) v * v;
-        }
-        norm += Math.sqrt(n2 / d) / encoded.size();
-      }
-      FileSystem fs = out.fileSystem();
-      StringBuilder csv = new StringBuilder("index,label," + IntStream.range(0, d).mapToObj(j -> "z" + j)
-          .collect(Collectors.joining(",")) + "\n");
-      for (Encoded e : encoded) {
-        csv.append(e.index()).append(',').append(e.label());
-        for (float v : e.latent()) {
-          csv.append(',').append(v);
-        }
-        csv.append('\n');
-      }
-      TextFile.write(fs, new Path(out.temporary(), "latents.csv"), csv.toString());
-      DataTransform transform = source.transform();
-      if (image) {
-        List<Encoded> shown = encoded.subList(0, Math.min(SHOWN, encoded.size()));
-        List<float[][]> columns = List.of(shown.stream().map(Encoded::input).toArray(float[][]::new),
-            shown.stream().map(Encoded::reconstruction).toArray(float[][]::new));
-        PngFile.write(fs, new Path(out.temporary(), "reconstructions.png"),
-            ImageGrid.strip(columns, shape[0], shape[1], shape[2], transform));
-      }
-      ObjectNode json = new ObjectMapper().createObjectNode();
-      json.put("examples", encoded.size());
-      json.put("model", req.model());
-      json.put("sde", source.sde().name());
-      json.put("data", req.data());
-      json.put("solver", "rk4");
-      json.put("schedule", req.schedule());
-      json.put("steps", req.steps());
-      json.put("eps", req.eps());
-      json.put("nfe_per_pass", 4L * (grid.length - 1));
-      json.put("reconstruction_rmse", Math.sqrt(sq / ((double) encoded.size() * d)));
-      json.put("reconstruction_max_abs", max);
-      json.put("latent_rms_mean", norm);
-      json.put("input", transform.isDequantized() ? "8-bit levels at bin centres" : "values");
-      if (req.interpolate() != null) {
-        json.set("interpolation", interpolate(req, data, source, grid, d, image, shape, fs, out.temporary()));
-      }
+      List<Encoded> encoded = encodeAll(jsc, input, req, grid);
+      ObjectNode json = writeOutputs(req, input, grid, encoded, out);
       json.put("seconds", (System.nanoTime() - start) / 1e9);
-      TextFile.writeJson(fs, new Path(out.temporary(), "encode.json"), json);
+      TextFile.writeJson(out.fileSystem(), new Path(out.temporary(), "encode.json"), json);
       out.commit();
       System.out.printf("encode: %d examples, reconstruction RMSE %.3g (max %.3g), NFE %d per pass -> %s%n",
-          encoded.size(), json.get("reconstruction_rmse").asDouble(), max, 4L * (grid.length - 1), out.target());
+          encoded.size(), json.get("reconstruction_rmse").asDouble(), json.get("reconstruction_max_abs").asDouble(),
+          4L * (grid.length - 1), out.target());
       return json;
     }
+  }
+
+  /** The Spark work: every example's round trip through the latent space, in batches inside its partition, by index. */
+  private static List<Encoded> encodeAll(JavaSparkContext jsc, ModelOnData input, Request req, double[] grid) {
+    Broadcast<ModelSource> model = jsc.broadcast(input.source());
+    int[] shape = input.source().shape();
+    int d = shape[0] * shape[1] * shape[2];
+    int batchSize = req.batchSize();
+    JavaRDD<Encoded> encodedRdd = input.rows(req.limit()).javaRDD().mapPartitions(rows -> {
+          List<Example> examples = new ArrayList<>();
+          rows.forEachRemaining(r -> examples.add(ShardSchema.toExample(r)));
+          List<Encoded> res = new ArrayList<>();
+          if (examples.isEmpty()) {
+            return res.iterator();
+          }
+          ModelSource s = model.value();
+          try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+            ProbabilityFlowEncoding enc = new ProbabilityFlowEncoding(s.open(), grid);
+            for (int from = 0; from < examples.size(); from += batchSize) {
+              res.addAll(roundTrip(enc, examples.subList(from, Math.min(examples.size(), from + batchSize)), s, d));
+            }
+          } catch (OutOfMemoryError e) {
+            throw new TaskOutOfMemoryException("out of memory encoding a batch of " + batchSize + " examples", e);
+          }
+          return res.iterator();
+        });
+    List<Encoded> encoded;
+    try {
+      encoded = new ArrayList<>(encodedRdd.collect());
+    } catch (RuntimeException e) {
+      throw TaskOutOfMemoryException.explain(e, "encode", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
+          .orElseThrow(() -> e);
+    }
+    encoded.sort(Comparator.comparingLong(Encoded::index));
+    if (encoded.isEmpty()) {
+      throw new UserError("no examples to encode in " + req.data());
+    }
+    return encoded;
+  }
+
+  /**
+   * latents.csv, for images reconstructions.png, with --interpolate the interpolation, into the
+   * temporary output; returns encode.json's fields but the time.
+   */
+  private static ObjectNode writeOutputs(Request req, ModelOnData input, double[] grid, List<Encoded> encoded,
+      AtomicOutput out) throws IOException {
+    ModelSource source = input.source();
+    int[] shape = source.shape();
+    int d = shape[0] * shape[1] * shape[2];
+    boolean image = shape[1] > 1 || shape[0] > 1;
+    double sq = 0;
+    double max = 0;
+    double norm = 0;
+    for (Encoded e : encoded) {
+      sq += e.squaredError();
+      max = Math.max(max, e.maxAbsError());
+      double n2 = 0;
+      for (float v : e.latent()) {
+        n2 += (double) v * v;
+      }
+      norm += Math.sqrt(n2 / d) / encoded.size();
+    }
+    FileSystem fs = out.fileSystem();
+    StringBuilder csv = new StringBuilder("index,label," + IntStream.range(0, d).mapToObj(j -> "z" + j)
+        .collect(Collectors.joining(",")) + "\n");
+    for (Encoded e : encoded) {
+      csv.append(e.index()).append(',').append(e.label());
+      for (float v : e.latent()) {
+        csv.append(',').append(v);
+      }
+      csv.append('\n');
+    }
+    TextFile.write(fs, new Path(out.temporary(), "latents.csv"), csv.toString());
+    DataTransform transform = source.transform();
+    if (image) {
+      List<Encoded> shown = encoded.subList(0, Math.min(SHOWN, encoded.size()));
+      List<float[][]> columns = List.of(shown.stream().map(Encoded::input).toArray(float[][]::new),
+          shown.stream().map(Encoded::reconstruction).toArray(float[][]::new));
+      PngFile.write(fs, new Path(out.temporary(), "reconstructions.png"),
+          ImageGrid.strip(columns, shape[0], shape[1], shape[2], transform));
+    }
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    json.put("examples", encoded.size());
+    json.put("model", req.model());
+    json.put("sde", source.sde().name());
+    json.put("data", req.data());
+    json.put("solver", "rk4");
+    json.put("schedule", req.schedule());
+    json.put("steps", req.steps());
+    json.put("eps", req.eps());
+    json.put("nfe_per_pass", 4L * (grid.length - 1));
+    json.put("reconstruction_rmse", Math.sqrt(sq / ((double) encoded.size() * d)));
+    json.put("reconstruction_max_abs", max);
+    json.put("latent_rms_mean", norm);
+    json.put("input", transform.isDequantized() ? "8-bit levels at bin centres" : "values");
+    if (req.interpolate() != null) {
+      json.set("interpolation", interpolate(req, input.data(), source, grid, d, image, shape, fs, out.temporary()));
+    }
+    return json;
   }
 
   private static ObjectNode interpolate(Request req, ShardedData data, ModelSource source, double[] grid, int d,
