@@ -63,10 +63,25 @@ public final class SampleJob {
     this.seed = seed;
   }
 
-  /** What to sample. */
+  /** What to sample; an unknown sampler or schedule or a count out of range is refused here, before any Spark session. */
   public record Request(String model, Sde sde, int n, String sampler, int steps, String schedule, double eps,
       SamplerSettings samplerSettings, double odeTolerance, int gitsTeacherSteps, String out, boolean trajectory, int batchSize,
-      boolean overwrite, String reference, boolean denoiseFinal, String training, String heldOut) {}
+      boolean overwrite, String reference, boolean denoiseFinal, String training, String heldOut) {
+    public Request {
+      if (n < 1) {
+        throw new UserError("--n must be at least 1, got " + n);
+      }
+      if (steps < 1) {
+        throw new UserError("--steps must be at least 1, got " + steps);
+      }
+      if (Samplers.find(sampler).isEmpty()) {
+        throw new UserError("unknown sampler '" + sampler + "': use one of " + String.join(", ", Samplers.names()));
+      }
+      if (Schedules.find(schedule).isEmpty()) {
+        throw new UserError("unknown schedule '" + schedule + "': use one of " + String.join(", ", Schedules.names()));
+      }
+    }
+  }
 
   private static List<InputPath> inputs(Request req) {
     List<InputPath> in = new ArrayList<>(List.of(InputPath.model(req.model())));
@@ -89,136 +104,42 @@ public final class SampleJob {
   record Part(float[][] samples, long nfe, List<float[][]> trajectory, List<float[][]> denoised, FeatureMoments features)
       implements java.io.Serializable {}
 
+  /** The samples drawn in the partitions, gathered on the driver; partition 0 also records trajectories. */
+  private record Drawn(List<Part> parts, List<float[]> samples, long nfe) {}
+
+  /**
+   * Plans (model, reference classifier, grid, sampler), draws the samples across partitions, then
+   * writes the pictures or CSV files and sample.json and commits.
+   */
   public ObjectNode run(Request req) throws IOException {
-    if (req.n() < 1) {
-      throw new UserError("--n must be at least 1, got " + req.n());
-    }
-    if (req.steps() < 1) {
-      throw new UserError("--steps must be at least 1, got " + req.steps());
-    }
-    Samplers.Spec samplerSpec = Samplers.find(req.sampler()).orElseThrow(() -> new UserError(
-        "unknown sampler '" + req.sampler() + "': use one of " + String.join(", ", Samplers.names())));
-    Schedules.Spec schedule = Schedules.find(req.schedule()).orElseThrow(() -> new UserError(
-        "unknown schedule '" + req.schedule() + "': use one of " + String.join(", ", Schedules.names())));
+    Samplers.Spec samplerSpec = Samplers.find(req.sampler()).orElseThrow();
+    Schedules.Spec schedule = Schedules.find(req.schedule()).orElseThrow();
     SparkSession spark = SparkSessions.create("sample", master);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ModelSource source = ModelSources.read(spark, req.model(), req.sde());
-    Sde sde = source.sde();
     int[] shape = source.shape();
-    int d = shape[0] * shape[1] * shape[2];
     ClassifierFeatures classifier = req.reference() == null ? null : referenceClassifier(req, shape, jsc);
     try (AtomicOutput out = AtomicOutput.begin(req.out(), req.overwrite(), jsc.hadoopConfiguration(), "sample",
         inputs(req))) {
       long start = System.nanoTime();
-      double[] grid;
-      if (schedule.needsModel()) {
-        grid = gitsGrid(source, req, d);
-      } else {
-        grid = schedule.factory().get().grid(sde, req.steps(), req.eps());
-      }
+      double[] grid = schedule.needsModel()
+          ? gitsGrid(source, req, shape[0] * shape[1] * shape[2])
+          : schedule.factory().get().grid(source.sde(), req.steps(), req.eps());
       Sampler sampler = samplerSpec.factory().create(req.samplerSettings(), req.odeTolerance());
       int parts = Math.max(1, Math.min(jsc.defaultParallelism() * 2, (req.n() + req.batchSize() - 1) / req.batchSize()));
-      Broadcast<ModelSource> model = jsc.broadcast(source);
-      List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
-      int n = req.n();
-      boolean record = req.trajectory();
-      long runSeed = seed;
-      DataType type = type(source);
-      DataTransform transform = source.transform();
-      Broadcast<ClassifierFeatures> features = classifier == null ? null : jsc.broadcast(classifier);
-      int batchSize = req.batchSize();
-      boolean denoiseFinal = req.denoiseFinal();
-      JavaRDD<Part> partRdd = jsc.parallelize(ids, parts).map(p -> {
-        int count = n / parts + (p < n % parts ? 1 : 0);
-        if (count == 0) {
-          return new Part(new float[0][], 0, List.of(), List.of(), null);
-        }
-        ScoreModel m = model.value().open();
-        List<float[]> x = new ArrayList<>(count);
-        long nfe = 0;
-        List<float[][]> trajectory = List.of();
-        List<float[][]> denoised = List.of();
-        // chunks of at most batch-size rows bound a task's memory however many samples it draws
-        for (int chunk = 0, from = 0; from < count; chunk++, from += batchSize) {
-          int size = Math.min(batchSize, count - from);
-          long s = Seeds.seed(runSeed, chunk, p);
-          INDArray xT = m.sde().samplePrior(size, m.dimension(), s, type);
-          SampleResult r;
-          TrajectoryRecorder recorder = record && p == 0 && chunk == 0 ? new TrajectoryRecorder(m, RECORDED) : null;
-          try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
-            r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), recorder == null ? TrajectoryObserver.NONE : recorder);
-          } catch (OutOfMemoryError e) {
-            throw new TaskOutOfMemoryException("out of memory sampling a batch of " + size + " rows", e);
-          }
-          INDArray samples = r.samples();
-          long chunkNfe = r.nfe();
-          if (denoiseFinal) {
-            samples = Tweedie.denoise(m, samples, grid[grid.length - 1]);
-            chunkNfe++;
-          }
-          x.addAll(List.of(rows(samples)));
-          nfe = Math.max(nfe, chunkNfe);
-          if (recorder != null) {
-            trajectory = recorder.states().stream().map(SampleJob::rows).toList();
-            denoised = recorder.denoised().stream().map(SampleJob::rows).toList();
-          }
-        }
-        float[][] all = x.toArray(float[][]::new);
-        return new Part(all, nfe, trajectory, denoised, features == null ? null : features.value().ofSamples(all, transform));
-      });
-      List<Part> results;
-      try {
-        results = partRdd.collect();
-      } catch (RuntimeException e) {
-        throw TaskOutOfMemoryException.explain(e, "sample", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
-            .orElseThrow(() -> e);
-      }
-      List<float[]> samples = new ArrayList<>();
-      long nfe = 0;
-      for (Part p : results) {
-        samples.addAll(List.of(p.samples()));
-        nfe = Math.max(nfe, p.nfe());
-      }
+      Drawn drawn = draw(jsc, source, req, sampler, grid, parts, classifier);
       double seconds = (System.nanoTime() - start) / 1e9;
-      var fs = out.fileSystem();
-      boolean image = shape[1] > 1 || shape[0] > 1;
-      if (image) {
-        int cols = (int) Math.ceil(Math.sqrt(samples.size()));
-        PngFile.write(fs, new Path(out.temporary(), "samples.png"), ImageGrid.grid(samples, shape[0], shape[1], shape[2], transform, cols));
-        if (record && !results.get(0).trajectory().isEmpty()) {
-          PngFile.write(fs, new Path(out.temporary(), "trajectory.png"), ImageGrid.strip(results.get(0).trajectory(), shape[0], shape[1], shape[2], transform));
-          PngFile.write(fs, new Path(out.temporary(), "denoising.png"), ImageGrid.strip(results.get(0).denoised(), shape[0], shape[1], shape[2], transform));
-        }
-      } else {
-        StringBuilder csv = new StringBuilder();
-        csv.append(IntStream.range(0, d).mapToObj(j -> "x" + j).collect(Collectors.joining(","))).append('\n');
-        for (float[] row : samples) {
-          for (int j = 0; j < d; j++) {
-            csv.append(j > 0 ? "," : "").append(row[j]);
-          }
-          csv.append('\n');
-        }
-        TextFile.write(fs, new Path(out.temporary(), "samples.csv"), csv.toString());
-        if (record && !results.get(0).trajectory().isEmpty()) {
-          StringBuilder tr = new StringBuilder("step,t,sample,kind," + IntStream.range(0, d).mapToObj(j -> "x" + j)
-              .collect(Collectors.joining(",")) + "\n");
-          for (int k = 0; k < grid.length; k++) {
-            appendTrajectory(tr, k, grid[k], "x", results.get(0).trajectory().get(k));
-            appendTrajectory(tr, k, grid[k], "x0_hat", results.get(0).denoised().get(k));
-          }
-          TextFile.write(fs, new Path(out.temporary(), "trajectory.csv"), tr.toString());
-        }
-      }
+      writeSamples(out, source, req.trajectory(), grid, drawn);
       ObjectNode json = new ObjectMapper().createObjectNode();
       json.put("sampler", req.sampler());
       json.put("schedule", req.schedule());
       json.put("steps", req.steps());
-      json.put("nfe", nfe);
+      json.put("nfe", drawn.nfe());
       json.put("denoise_final", req.denoiseFinal());
-      json.put("n", samples.size());
+      json.put("n", drawn.samples().size());
       json.put("seconds", seconds);
       json.put("model", req.model());
-      json.put("sde", sde.name());
+      json.put("sde", source.sde().name());
       json.put("seed", seed);
       json.put("partitions", parts);
       if (sampler instanceof Dopri5Sampler adaptive) {
@@ -226,21 +147,131 @@ public final class SampleJob {
         json.put("atol", adaptive.atol());
       }
       if (classifier != null) {
-        json.set("frechet_distance", frechet(spark, req.reference(), classifier, results));
+        json.set("frechet_distance", frechet(spark, req.reference(), classifier, drawn.parts()));
       }
       if (req.training() != null) {
-        json.set("nearest_training", NearestTraining.report(spark, req.training(), samples, transform, d,
-            req.heldOut() != null ? req.heldOut() : req.reference()));
+        json.set("nearest_training", NearestTraining.report(spark, req.training(), drawn.samples(), source.transform(),
+            shape[0] * shape[1] * shape[2], req.heldOut() != null ? req.heldOut() : req.reference()));
       }
       ArrayNode g = json.putArray("grid");
       for (double t : grid) {
         g.add(t);
       }
-      TextFile.writeJson(fs, new Path(out.temporary(), "sample.json"), json);
+      TextFile.writeJson(out.fileSystem(), new Path(out.temporary(), "sample.json"), json);
       out.commit();
-      System.out.printf("sample: %d samples with %s on %s (%d steps, NFE %d) in %.1f s -> %s%n", samples.size(),
-          req.sampler(), req.schedule(), req.steps(), nfe, seconds, out.target());
+      System.out.printf("sample: %d samples with %s on %s (%d steps, NFE %d) in %.1f s -> %s%n", drawn.samples().size(),
+          req.sampler(), req.schedule(), req.steps(), drawn.nfe(), seconds, out.target());
       return json;
+    }
+  }
+
+  /**
+   * The Spark work: each of {@code parts} partitions draws its share of the samples in chunks of
+   * sample.batch-size, each chunk from its own seed; with a reference it also accumulates the
+   * classifier's feature moments of its samples.
+   */
+  private Drawn draw(JavaSparkContext jsc, ModelSource source, Request req, Sampler sampler, double[] grid, int parts,
+      ClassifierFeatures classifier) {
+    Broadcast<ModelSource> model = jsc.broadcast(source);
+    List<Integer> ids = IntStream.range(0, parts).boxed().collect(Collectors.toList());
+    int n = req.n();
+    boolean record = req.trajectory();
+    long runSeed = seed;
+    DataType type = type(source);
+    DataTransform transform = source.transform();
+    Broadcast<ClassifierFeatures> features = classifier == null ? null : jsc.broadcast(classifier);
+    int batchSize = req.batchSize();
+    boolean denoiseFinal = req.denoiseFinal();
+    JavaRDD<Part> partRdd = jsc.parallelize(ids, parts).map(p -> {
+      int count = n / parts + (p < n % parts ? 1 : 0);
+      if (count == 0) {
+        return new Part(new float[0][], 0, List.of(), List.of(), null);
+      }
+      ScoreModel m = model.value().open();
+      List<float[]> x = new ArrayList<>(count);
+      long nfe = 0;
+      List<float[][]> trajectory = List.of();
+      List<float[][]> denoised = List.of();
+      // chunks of at most batch-size rows bound a task's memory however many samples it draws
+      for (int chunk = 0, from = 0; from < count; chunk++, from += batchSize) {
+        int size = Math.min(batchSize, count - from);
+        long s = Seeds.seed(runSeed, chunk, p);
+        INDArray xT = m.sde().samplePrior(size, m.dimension(), s, type);
+        SampleResult r;
+        TrajectoryRecorder recorder = record && p == 0 && chunk == 0 ? new TrajectoryRecorder(m, RECORDED) : null;
+        try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+          r = sampler.sample(m, xT, grid, Seeds.derive(s, 1), recorder == null ? TrajectoryObserver.NONE : recorder);
+        } catch (OutOfMemoryError e) {
+          throw new TaskOutOfMemoryException("out of memory sampling a batch of " + size + " rows", e);
+        }
+        INDArray samples = r.samples();
+        long chunkNfe = r.nfe();
+        if (denoiseFinal) {
+          samples = Tweedie.denoise(m, samples, grid[grid.length - 1]);
+          chunkNfe++;
+        }
+        x.addAll(List.of(rows(samples)));
+        nfe = Math.max(nfe, chunkNfe);
+        if (recorder != null) {
+          trajectory = recorder.states().stream().map(SampleJob::rows).toList();
+          denoised = recorder.denoised().stream().map(SampleJob::rows).toList();
+        }
+      }
+      float[][] all = x.toArray(float[][]::new);
+      return new Part(all, nfe, trajectory, denoised, features == null ? null : features.value().ofSamples(all, transform));
+    });
+    List<Part> results;
+    try {
+      results = partRdd.collect();
+    } catch (RuntimeException e) {
+      throw TaskOutOfMemoryException.explain(e, "sample", "sample.batch-size (now " + batchSize + ", --set sample.batch-size=N)")
+          .orElseThrow(() -> e);
+    }
+    List<float[]> samples = new ArrayList<>();
+    long nfe = 0;
+    for (Part p : results) {
+      samples.addAll(List.of(p.samples()));
+      nfe = Math.max(nfe, p.nfe());
+    }
+    return new Drawn(results, samples, nfe);
+  }
+
+  /** samples.png (images) or samples.csv (vectors), and with trajectories their strips or trajectory.csv. */
+  private static void writeSamples(AtomicOutput out, ModelSource source, boolean record, double[] grid, Drawn drawn)
+      throws IOException {
+    int[] shape = source.shape();
+    int d = shape[0] * shape[1] * shape[2];
+    DataTransform transform = source.transform();
+    var fs = out.fileSystem();
+    Part first = drawn.parts().get(0);
+    boolean recorded = record && !first.trajectory().isEmpty();
+    boolean image = shape[1] > 1 || shape[0] > 1;
+    if (image) {
+      int cols = (int) Math.ceil(Math.sqrt(drawn.samples().size()));
+      PngFile.write(fs, new Path(out.temporary(), "samples.png"), ImageGrid.grid(drawn.samples(), shape[0], shape[1], shape[2], transform, cols));
+      if (recorded) {
+        PngFile.write(fs, new Path(out.temporary(), "trajectory.png"), ImageGrid.strip(first.trajectory(), shape[0], shape[1], shape[2], transform));
+        PngFile.write(fs, new Path(out.temporary(), "denoising.png"), ImageGrid.strip(first.denoised(), shape[0], shape[1], shape[2], transform));
+      }
+    } else {
+      StringBuilder csv = new StringBuilder();
+      csv.append(IntStream.range(0, d).mapToObj(j -> "x" + j).collect(Collectors.joining(","))).append('\n');
+      for (float[] row : drawn.samples()) {
+        for (int j = 0; j < d; j++) {
+          csv.append(j > 0 ? "," : "").append(row[j]);
+        }
+        csv.append('\n');
+      }
+      TextFile.write(fs, new Path(out.temporary(), "samples.csv"), csv.toString());
+      if (recorded) {
+        StringBuilder tr = new StringBuilder("step,t,sample,kind," + IntStream.range(0, d).mapToObj(j -> "x" + j)
+            .collect(Collectors.joining(",")) + "\n");
+        for (int k = 0; k < grid.length; k++) {
+          appendTrajectory(tr, k, grid[k], "x", first.trajectory().get(k));
+          appendTrajectory(tr, k, grid[k], "x0_hat", first.denoised().get(k));
+        }
+        TextFile.write(fs, new Path(out.temporary(), "trajectory.csv"), tr.toString());
+      }
     }
   }
 
