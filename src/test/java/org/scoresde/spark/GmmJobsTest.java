@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +23,7 @@ import org.scoresde.likelihood.ProbabilityFlowLikelihood;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.CliRun;
 import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
@@ -174,22 +173,10 @@ class GmmJobsTest {
   }
 
   private static void assertBad(String what, String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      String[] full = new String[args.length + 2];
-      System.arraycopy(args, 0, full, 0, args.length);
-      full[args.length] = "--master";
-      full[args.length + 1] = "local[2]";
-      rc = Main.execute(full);
-    } finally {
-      System.setErr(old);
-    }
-    String err = buf.toString(StandardCharsets.UTF_8);
-    long errors = err.lines().filter(l -> l.startsWith("error: ")).count();
-    assertEquals(2, rc, what + ": " + err);
-    assertEquals(1, errors, what + ": " + err);
+    String[] full = Arrays.copyOf(args, args.length + 2);
+    full[args.length] = "--master";
+    full[args.length + 1] = "local[2]";
+    CliRun.assertOneError(what, full);
   }
+
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +21,7 @@ import org.scoresde.sampling.Schedules;
 import org.scoresde.score.GaussianMixture;
 import org.scoresde.score.GaussianMixtureScore;
 import org.scoresde.sde.VpSde;
+import org.scoresde.testing.CliRun;
 import org.scoresde.testing.StopsSpark;
 import org.scoresde.testing.ToyMixture;
 
@@ -146,19 +144,7 @@ class SampleEncodeTest {
   }
 
   static void assertBad(String what, String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = Main.execute(args);
-    } finally {
-      System.setErr(old);
-    }
-    String err = buf.toString(StandardCharsets.UTF_8);
-    long errors = err.lines().filter(l -> l.startsWith("error: ")).count();
-    assertEquals(2, rc, what + ": " + err);
-    assertEquals(1, errors, what + ": " + err);
-    System.err.println(what + " -> " + err.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(""));
+    System.err.println(what + " -> " + CliRun.assertOneError(what, args));
   }
+
 }

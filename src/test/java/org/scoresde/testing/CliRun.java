@@ -1,8 +1,11 @@
 package org.scoresde.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.scoresde.cli.Main;
 
 /** Runs a command in this JVM as the launcher would, capturing what it prints. */
@@ -25,5 +28,18 @@ public final class CliRun {
       System.setErr(err);
     }
     return new Object[] {rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+  }
+
+  /**
+   * Runs {@code args}, which must fail as bad input does: exit code 2 and exactly one {@code error:}
+   * line on stderr (no screen of stack traces); returns that line.
+   */
+  public static String assertOneError(String what, String... args) {
+    Object[] r = run(args);
+    String err = (String) r[2];
+    List<String> errors = err.lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(2, r[0], what + ": " + err);
+    assertEquals(1, errors.size(), what + ": " + err);
+    return errors.get(0);
   }
 }
