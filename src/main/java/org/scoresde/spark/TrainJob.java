@@ -96,11 +96,15 @@ public final class TrainJob {
   }
 
   /** What a run does, worked out from the request and the data before anything is written. */
-  private record Plan(Request req, TrainSettings settings, ShardedData data, FileSystem fs, Path out,
-      ScoreNetworkConfig network, DataTransform transform, TimeSampler times, int batchRows, int rowsPerExample,
-      int workers, int rounds, int epochs, double budgetSeconds, Optional<InitialModel> initial) {
+  private record Plan(Request req, ShardedData data, FileSystem fs, Path out, ScoreNetworkConfig network,
+      DataTransform transform, TimeSampler times, int batchRows, int rowsPerExample, int workers, int rounds, int epochs,
+      double budgetSeconds, Optional<InitialModel> initial) {
+    TrainSettings settings() {
+      return req.settings();
+    }
+
     TrainOptions options() {
-      return settings.options();
+      return req.settings().options();
     }
 
     long count() {
@@ -157,8 +161,8 @@ public final class TrainJob {
     int epochs = req.epochs() != null ? req.epochs() : (req.minutes() != null ? Integer.MAX_VALUE : options.epochs());
     double budgetSeconds = req.minutes() != null ? req.minutes() * 60 : Double.POSITIVE_INFINITY;
     Optional<InitialModel> initial = init.isEmpty() ? Optional.empty() : Optional.of(InitialModel.read(init, hadoop));
-    return new Plan(req, settings, data, fs, out, network, transform, times, batch * rowsPerExample, rowsPerExample,
-        workers, rounds, epochs, budgetSeconds, initial);
+    return new Plan(req, data, fs, out, network, transform, times, batch * rowsPerExample, rowsPerExample, workers,
+        rounds, epochs, budgetSeconds, initial);
   }
 
   /** A new run's network: freshly initialized, or with the weights of train.init. */
