@@ -56,36 +56,42 @@ public final class BenchSuite {
       stage(2, "the PyTorch peer (" + bench.python() + ")");
       Path script = home().resolve("bench").resolve("peer").resolve("score_net.py");
       PyTorchPeer.Result peer = new PyTorchPeer(bench.python(), script)
-          .run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds());
-      if (!peer.available()) {
-        progress("  PyTorch peer " + peer.unavailable());
-      }
+          .run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds())
+          .requireParameters(net.parameters());
+      progress("  " + peer.summary());
 
       double ceiling = gemm.max();
       double peerFlops = peer.available() ? peer.json().get("conv_mflop_per_image").asDouble() * 1e6 : Double.NaN;
       figures.addAll(throughputFigures(net, peer, "", null));
       figures.add(new Figure("sgemm " + bench.gemmSize() + "^2 (ceiling = best)", "GFLOP/s", gemm,
-          peer.figure("gemm_gflops"), "PyTorch: torch.mm"));
+          peer.figure("gemm_gflops"), "PyTorch: torch.mm").withPytorchVariant(peer.choice("gemm_gflops")));
       Measurement convForward = net.forward().times(net.convFlopsPerImage() / 1e9);
       Measurement convTrain = net.train().times(3 * net.convFlopsPerImage() / 1e9);
       figures.add(new Figure("convolutions in forward", "GFLOP/s", convForward,
-          peer.available() ? peer.figure("forward_images_per_second").times(peerFlops / 1e9) : null, null));
+          peer.available() ? peer.figure("forward_images_per_second").times(peerFlops / 1e9) : null, null)
+          .withPytorchVariant(peer.choice("forward_images_per_second")));
       figures.add(new Figure("convolutions in training (3x forward FLOPs)", "GFLOP/s", convTrain,
-          peer.available() ? peer.figure("train_images_per_second").times(3 * peerFlops / 1e9) : null, null));
+          peer.available() ? peer.figure("train_images_per_second").times(3 * peerFlops / 1e9) : null, null)
+          .withPytorchVariant(peer.choice("train_images_per_second")));
       figures.add(new Figure("convolutions in training / ceiling", "", Measurement.single(convTrain.median() / ceiling),
           null, "target >= 0.40"));
       figures.add(new Figure("one 3x3 convolution, 32 channels, 14x14, forward", "GFLOP/s", net.singleConv().layer(),
-          peer.figure("single_conv_gflops"), "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d"));
+          peer.figure("single_conv_gflops"), "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d")
+          .withPytorchVariant(peer.choice("single_conv_gflops")));
       figures.add(new Figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", net.singleConv().op(),
-          peer.figure("single_conv_gflops"), "oneDNN through the op DL4J's helper calls, no layer around it"));
+          peer.figure("single_conv_gflops"), "oneDNN through the op DL4J's helper calls, no layer around it")
+          .withPytorchVariant(peer.choice("single_conv_gflops")));
 
+      PyTorchPeer.Result peer1 = null;
       if (bench.threads() != 1) {
         stage(3, "the network and the peer again at one thread, as each Spark task runs");
         BenchSettings one = bench.withThreads(1);
         NetworkBench.Figures net1 = NetworkBenchProcess.run(settings, one, Files.createDirectories(work.resolve("one-thread")),
             s -> progress("  " + s)).network();
-        PyTorchPeer.Result peer1 = new PyTorchPeer(bench.python(), script)
-            .run(1, batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds());
+        peer1 = new PyTorchPeer(bench.python(), script)
+            .run(1, batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds())
+            .requireParameters(net1.parameters());
+        progress("  " + peer1.summary());
         figures.addAll(throughputFigures(net1, peer1, ", one thread",
             "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread"));
       }
@@ -100,7 +106,8 @@ public final class BenchSuite {
         figures.add(new Figure("Spark train local[2] beside PyTorch's training step (both on two cores)", "examples/s",
             spark.local2(), peer.figure("train_images_per_second"),
             "what a user's train job gets from the machine: two one-thread workers averaging parameters every "
-                + spark.averagingFrequency() + " minibatches, against one two-thread process stepping on every minibatch"));
+                + spark.averagingFrequency() + " minibatches, against one two-thread process stepping on every minibatch")
+            .withPytorchVariant(peer.choice("train_images_per_second")));
       }
       figures.add(new Figure("Spark train local[2], averaging every " + 2 * spark.averagingFrequency() + " minibatches",
           "examples/s", spark.local2SparseAveraging(), null, "throughput only: how many examples reach the same loss is not measured here"));
@@ -146,7 +153,7 @@ public final class BenchSuite {
           null, String.format("%.0f / %.0f MB", network.small().liveHeapKb() / 1024.0, network.large().liveHeapKb() / 1024.0)));
 
       stage(7, "report");
-      root = report(settings, bench, batch, net, peer, spark, figures, loadBefore);
+      root = report(settings, bench, batch, net, peer, peer1, spark, figures, loadBefore);
     } finally {
       deleteRecursively(work);
     }
@@ -154,7 +161,8 @@ public final class BenchSuite {
   }
 
   private ObjectNode report(Settings settings, BenchSettings bench, int batch, NetworkBench.Figures net,
-      PyTorchPeer.Result peer, SparkTrainBench.Figures spark, List<Figure> figures, double loadBefore) {
+      PyTorchPeer.Result peer, PyTorchPeer.Result peerOneThread, SparkTrainBench.Figures spark, List<Figure> figures,
+      double loadBefore) {
     ObjectNode root = new ObjectMapper().createObjectNode();
     ObjectNode machine = root.putObject("machine");
     machine.put("cpu", Machine.cpuModel());
@@ -180,14 +188,9 @@ public final class BenchSuite {
     ObjectNode network = root.putObject("network");
     network.put("parameters", net.parameters());
     network.put("conv_mflop_per_image", net.convFlopsPerImage() / 1e6);
-    ObjectNode p = root.putObject("peer");
-    p.put("status", peer.available() ? "ok" : peer.unavailable());
-    if (peer.available()) {
-      p.put("torch", peer.json().get("torch").asText());
-      p.put("threads", peer.json().get("threads").asInt());
-      p.put("parameters", peer.json().get("parameters").asLong());
-      p.put("conv_mflop_per_image", peer.json().get("conv_mflop_per_image").asDouble());
-      p.put("same_parameter_count", peer.json().get("parameters").asLong() == net.parameters());
+    peer.write(root.putObject("peer"), net.parameters());
+    if (peerOneThread != null) {
+      peerOneThread.write(root.putObject("peer_one_thread"), net.parameters());
     }
     ObjectNode f = root.putObject("figures");
     for (Figure figure : figures) {
@@ -205,6 +208,10 @@ public final class BenchSuite {
         backend.get("nd4j_backend").asText(), backend.get("platform_extension").asText(), backend.get("onednn").asText(),
         root.get("network").get("parameters").asLong(),
         root.get("peer").has("parameters") ? root.get("peer").get("parameters").asText() : root.get("peer").get("status").asText()));
+    b.append(root.get("peer").get("summary").asText()).append('\n');
+    if (root.has("peer_one_thread")) {
+      b.append("one thread: ").append(root.get("peer_one_thread").get("summary").asText()).append('\n');
+    }
     b.append("| figure | ours: median (min-max) | PyTorch | ours / PyTorch | note |\n|---|---|---|---|---|\n");
     for (Figure figure : figures) {
       b.append(figure.row()).append('\n');
@@ -220,11 +227,15 @@ public final class BenchSuite {
   private static List<Figure> throughputFigures(NetworkBench.Figures net, PyTorchPeer.Result peer, String suffix,
       String note) {
     return List.of(
-        new Figure("training step" + suffix, "images/s", net.train(), peer.figure("train_images_per_second"), note),
-        new Figure("forward (score)" + suffix, "images/s", net.forward(), peer.figure("forward_images_per_second"), null),
-        new Figure("forward + VJP" + suffix, "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null),
+        new Figure("training step" + suffix, "images/s", net.train(), peer.figure("train_images_per_second"), note,
+            peer.choice("train_images_per_second")),
+        new Figure("forward (score)" + suffix, "images/s", net.forward(), peer.figure("forward_images_per_second"), null,
+            peer.choice("forward_images_per_second")),
+        new Figure("forward + VJP" + suffix, "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null,
+            peer.choice("vjp_images_per_second")),
         new Figure("likelihood, " + net.likelihoodNfe() + " NFE (Euler, Rademacher)" + suffix, "examples/s",
-            net.likelihood(), peer.figure("likelihood_examples_per_second"), null));
+            net.likelihood(), peer.figure("likelihood_examples_per_second"), null,
+            peer.choice("likelihood_examples_per_second")));
   }
 
   private void stage(int i, String what) {

@@ -4,9 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One row of the benchmark table: the project's measurement, the PyTorch peer's when it has one,
- * and their ratio (ours / PyTorch, so above 1 means faster, or for memory and overhead, larger).
+ * and their ratio (ours / PyTorch, so above 1 means faster, or for memory and overhead, larger);
+ * when the peer timed the figure in several variants, the one its number is (the fastest).
  */
-record Figure(String name, String unit, Measurement ours, Measurement pytorch, String note) {
+record Figure(String name, String unit, Measurement ours, Measurement pytorch, String note, String pytorchVariant) {
+
+  Figure(String name, String unit, Measurement ours, Measurement pytorch, String note) {
+    this(name, unit, ours, pytorch, note, null);
+  }
+
+  /** The same figure with the peer variant its PyTorch number was taken from (null: none chosen). */
+  Figure withPytorchVariant(String variant) {
+    return new Figure(name, unit, ours, pytorch, note, pytorch == null ? null : variant);
+  }
 
   /** ours / PyTorch of the medians, or NaN without a peer figure. */
   double ratio() {
@@ -23,6 +33,9 @@ record Figure(String name, String unit, Measurement ours, Measurement pytorch, S
       node.putNull("pytorch");
       node.putNull("ratio");
     }
+    if (pytorchVariant != null) {
+      node.put("pytorch_variant", pytorchVariant);
+    }
     if (note != null) {
       node.put("note", note);
     }
@@ -32,7 +45,15 @@ record Figure(String name, String unit, Measurement ours, Measurement pytorch, S
   String row() {
     return String.format("| %s | %s | %s | %s | %s |", name, format(ours) + " " + unit,
         pytorch == null ? "-" : format(pytorch), Double.isNaN(ratio()) ? "-" : String.format("%.2f", ratio()),
-        note == null ? "" : note);
+        fullNote());
+  }
+
+  private String fullNote() {
+    String variant = pytorchVariant == null ? null : "PyTorch: " + pytorchVariant;
+    if (note == null) {
+      return variant == null ? "" : variant;
+    }
+    return variant == null ? note : note + "; " + variant;
   }
 
   private static String format(Measurement m) {
