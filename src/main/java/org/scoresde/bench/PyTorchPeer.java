@@ -128,7 +128,8 @@ final class PyTorchPeer {
       if (build.hasNonNull("debian_package")) {
         b.append(" (Debian ").append(build.get("debian_package").asText()).append(')');
       }
-      b.append(", ").append(json.get("threads").asInt()).append(" threads");
+      int threads = json.get("threads").asInt();
+      b.append(", ").append(threads).append(threads == 1 ? " thread" : " threads");
       if (build.has("mkldnn_available")) {
         b.append(", oneDNN ").append(build.get("mkldnn_available").asBoolean() ? "available" : "unavailable");
       }

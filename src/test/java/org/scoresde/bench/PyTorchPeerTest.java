@@ -87,7 +87,7 @@ class PyTorchPeerTest {
     assertEquals(3, figures.get("single_conv_gflops").get("variants").size());
     assertEquals(245.0, figures.get("single_conv_gflops").get("variants").get("frozen_torchscript").get("median").asDouble());
     String summary = peer.summary();
-    assertTrue(summary.startsWith("PyTorch 1.13.0a0"), summary);
+    assertTrue(summary.startsWith("PyTorch 1.13.0a0 (Debian 1.13.1+dfsg-4), 2 threads, "), summary);
     assertTrue(summary.contains("BLAS_INFO=") && summary.contains("oneDNN available"), summary);
     assertTrue(summary.contains("forward_images_per_second frozen_torchscript"), summary);
   }
