@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The harness's smoke run ({@code bench --quick --json}): every figure is measured (positive,
  * finite medians within their min-max), the JSON on stdout is the one written to --out, and the
- * PyTorch peer either ran the same network (equal parameter count, finite ratios) or says why not.
+ * PyTorch peer either ran the same network (equal parameter count, finite ratios, every variant
+ * timed, its build recorded) or says why not.
  */
 class BenchCommandTest {
   private static final List<String> EXPECTED = List.of("training step", "forward (score)", "forward + VJP",
@@ -59,7 +60,21 @@ class BenchCommandTest {
     assertTrue(names.stream().anyMatch(n -> n.startsWith("sgemm ")), names.toString());
     boolean peer = root.get("peer").get("status").asText().equals("ok");
     if (peer) {
-      assertTrue(root.get("peer").get("same_parameter_count").asBoolean(), root.get("peer").toString());
+      for (String key : List.of("peer", "peer_one_thread")) {
+        JsonNode p = root.get(key);
+        assertTrue(p.get("same_parameter_count").asBoolean(), p.toString());
+        assertTrue(p.get("build").get("config_summary").size() > 0, p.toString());
+        assertTrue(p.get("build").has("mkldnn_available"), p.toString());
+        for (Iterator<Map.Entry<String, JsonNode>> it = p.get("figures").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          JsonNode variants = f.getValue().get("variants");
+          assertTrue(variants.has(f.getValue().get("variant").asText()), f.toString());
+          variants.forEach(v -> assertTrue(v.get("median").asDouble() > 0, f.toString()));
+        }
+      }
+      assertTrue(root.get("peer").get("figures").get("forward_images_per_second").get("variants").size() >= 3,
+          root.get("peer").toString());
+      assertTrue(figures.get("forward (score)").has("pytorch_variant"), figures.get("forward (score)").toString());
     } else {
       assertTrue(root.get("peer").get("status").asText().startsWith("unavailable: "), root.get("peer").toString());
     }
