@@ -13,6 +13,7 @@ import org.scoresde.io.ChecksumFile;
 import org.scoresde.quality.ClassifierTraining;
 import org.scoresde.quality.FashionClassifier;
 import org.scoresde.quality.LabelledImages;
+import org.scoresde.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,7 +67,7 @@ public final class ClassifierCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new UserError(out + " exists; pass --overwrite to replace it");
     }
-    Configuration conf = new Configuration();
+    Configuration conf = SparkSessions.hadoopConfiguration();
     LabelledImages train = read(trainImages, trainLabels, conf);
     LabelledImages test = read(testImages, testLabels, conf);
     long start = System.nanoTime();

@@ -1,7 +1,7 @@
 package org.scoresde.cli;
 
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
+import org.scoresde.spark.SparkSessions;
 import org.scoresde.report.ReportFiles;
 import org.scoresde.report.ReportPaths;
 import org.scoresde.report.RunReport;
@@ -36,7 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReportFiles files = new RunReport(new Configuration()).write(new ReportPaths(run, eval, samples, out), overwrite);
+    ReportFiles files = new RunReport(SparkSessions.hadoopConfiguration()).write(new ReportPaths(run, eval, samples, out), overwrite);
     System.out.printf("report: %s%nreport: %s (plots in %s/: %s)%n", files.html(), files.markdown(), files.imageFolder(),
         String.join(", ", files.images()));
     return 0;

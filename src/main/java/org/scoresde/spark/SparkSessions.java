@@ -1,5 +1,6 @@
 package org.scoresde.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.scoresde.nn.OneDnn;
@@ -32,5 +33,18 @@ public final class SparkSessions {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration of a command that runs no Spark job (report, classifier): Hadoop's own
+   * files on the class path, then every {@code spark.hadoop.*} property of the JVM or spark-submit
+   * without its prefix, as a job's session would have it (e.g. the fs.s3a.* settings of an S3 endpoint).
+   */
+  public static Configuration hadoopConfiguration() {
+    Configuration hadoop = new Configuration();
+    for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
+      hadoop.set(kv._1(), kv._2());
+    }
+    return hadoop;
   }
 }
