@@ -29,7 +29,7 @@ import org.nd4j.linalg.api.buffer.DataType
 import org.nd4j.linalg.api.ndarray.INDArray
 import org.nd4j.linalg.factory.Nd4j
 import org.scoresde.model.ModelSource
-import org.scoresde.sampling.{Samplers, Schedules}
+import org.scoresde.sampling.{Samplers, Schedules, TrajectoryRecorder}
 import org.scoresde.score.{EmpiricalOptimalScore, ScoreModel}
 import org.scoresde.spark.ShardReader
 import scala.collection.JavaConverters._
@@ -60,10 +60,12 @@ println(s"model ${source.name}: ${sde.name}, D = $d; optimal score of ${rows.len
 val grid = Schedules.byName("edm").grid(sde, steps, 1e-3)
 val heun = Samplers.byName("heun")
 val xT = sde.samplePrior(n, d, seed, DataType.DOUBLE)
-val learned = heun.sample(model, xT.dup(), grid, seed, true)
-val exact = heun.sample(optimal, xT.dup(), grid, seed, true)
-val traj = learned.trajectory.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
-val den = learned.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val learnedPath = new TrajectoryRecorder(model, n)
+val exactPath = new TrajectoryRecorder(optimal, n)
+val learned = heun.sample(model, xT.dup(), grid, seed, learnedPath)
+val exact = heun.sample(optimal, xT.dup(), grid, seed, exactPath)
+val traj = learnedPath.states.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val den = learnedPath.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
 val K = traj.size
 def rowNorms(a: INDArray): Array[Double] = a.norm2(1).toDoubleVector
 def times(t: Double): INDArray = Nd4j.valueArrayOf(Array(n.toLong), t, DataType.DOUBLE)
@@ -94,8 +96,8 @@ def relativeToEnd(path: IndexedSeq[INDArray], samplingPath: IndexedSeq[INDArray]
 val ve = exploding(traj)
 val relTraj = relativeToEnd(ve, ve)
 val relDen = relativeToEnd(den, ve)
-val exactVe = exploding(exact.trajectory.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE)))
-val exactDen = exact.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
+val exactVe = exploding(exactPath.states.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE)))
+val exactDen = exactPath.denoised.asScala.toIndexedSeq.map(_.castTo(DataType.DOUBLE))
 val relExactTraj = relativeToEnd(exactVe, exactVe)
 val relExactDen = relativeToEnd(exactDen, exactVe)
 val k = (0 until K).map(_.toDouble).toArray
