@@ -11,7 +11,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 /**
  * Prints an evaluation's per-example values (EVAL/per_example/*.parquet, as evaluate writes them) as
  * "index TAB value TAB nfe" lines, for scripts without a Parquet reader (jobs/fp-ablation-fashion.sh
- * pairs two models' values by index). Run: java -cp lib/score-sde.jar jobs/PerExampleTsv.java EVAL_DIR
+ * pairs two models' values by index). Run: java -cp "lib/score-sde.jar:lib/spark/*" jobs/PerExampleTsv.java EVAL_DIR
  */
 public final class PerExampleTsv {
   public static void main(String[] args) throws Exception {

@@ -28,7 +28,7 @@ mkdir -p "$out"
 . "$here/jobs/study-steps.sh"
 
 [ -f "$out/demo/_SUCCESS" ] && [ -f "$out/demo/eval/_SUCCESS" ] || "$sd" demo --master "$master" --out "$out/demo"
-java -cp "$here/lib/score-sde.jar" "$here/jobs/PerExampleTsv.java" "$out/demo/eval" > "$out/demo/eval/per_example.tsv"
+java -cp "$here/lib/score-sde.jar:$here/lib/spark/*" "$here/jobs/PerExampleTsv.java" "$out/demo/eval" > "$out/demo/eval/per_example.tsv"
 
 if [ ! -f "$out/control/_SUCCESS" ]; then
   # shellcheck disable=SC2086

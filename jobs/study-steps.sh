@@ -15,5 +15,5 @@ evaluate_run() {
   shift 2
   [ -f "$run/eval/_SUCCESS" ] || "$sd" evaluate --master "$master" --model "$run/model.zip" --data "$data" \
       --out "$run/eval" "$@" --overwrite
-  java -cp "$here/lib/score-sde.jar" "$here/jobs/PerExampleTsv.java" "$run/eval" > "$run/eval/per_example.tsv"
+  java -cp "$here/lib/score-sde.jar:$here/lib/spark/*" "$here/jobs/PerExampleTsv.java" "$run/eval" > "$run/eval/per_example.tsv"
 }

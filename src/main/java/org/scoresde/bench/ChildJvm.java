@@ -13,8 +13,8 @@ import java.util.jar.Manifest;
 
 /**
  * Command lines for JVMs started from this one (Spark master and workers, evaluate probes): this
- * JVM's java, its classpath with every jar manifest's Class-Path expanded (the launcher runs
- * {@code -jar lib/score-sde.jar}, whose dependencies are listed only there), the module openings
+ * JVM's java, its classpath with every jar manifest's Class-Path expanded (the launcher's class
+ * path names lib/score-sde.jar, whose libraries in lib/deps/ are listed only there), the module openings
  * Spark needs on Java 17, and this JVM's ND4J/JavaCPP/logging system properties, so a child runs
  * the same ND4J build (e.g. the oneDNN extension) as the parent.
  */

@@ -75,8 +75,24 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     }
     Path classesJar = shipClasses ? dir.resolve("score-sde-app.jar") : jars.resolve("score-sde-classes.jar");
     pack(classDirectories, classesJar);
+    return launch(home, dir, Optional.of(classesJar).filter(j -> shipClasses), workers, cores, memory);
+  }
+
+  /**
+   * Starts a master and {@code workers} workers from the Spark installation {@code sparkHome} (its
+   * jars/ alone make their class path and their executors'), with logs and work directories under
+   * {@code dir}: nothing of this project reaches the executors unless the driver ships it.
+   */
+  public static LocalStandaloneCluster startOnSparkHome(Path sparkHome, Path dir, int workers, int cores, String memory)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    return launch(sparkHome, dir, Optional.empty(), workers, cores, memory);
+  }
+
+  private static LocalStandaloneCluster launch(Path home, Path dir, Optional<Path> applicationJar, int workers,
+      int cores, String memory) throws IOException, InterruptedException {
     int port = freePort();
-    LocalStandaloneCluster c = new LocalStandaloneCluster(home, port, Optional.of(classesJar).filter(j -> shipClasses));
+    LocalStandaloneCluster c = new LocalStandaloneCluster(home, port, applicationJar);
     try {
       c.launch(dir.resolve("master.log"), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
           "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort()));

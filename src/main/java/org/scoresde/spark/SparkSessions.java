@@ -1,5 +1,8 @@
 package org.scoresde.spark;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -8,7 +11,8 @@ import org.scoresde.nn.OneDnn;
 /**
  * Starts the Spark session of a job: the given master (local[*] by default), or whatever
  * spark-submit already configured; with the settings ND4J and DL4J need on every executor (one
- * OpenMP thread per task, and the driver's choice of libnd4j build unless spark-submit chose one).
+ * OpenMP thread per task, and the driver's choice of libnd4j build unless spark-submit chose one),
+ * and, for a cluster master, the application's jars as spark.jars unless they were given.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -31,8 +35,18 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    } else if (!conf.contains("spark.jars")) {
+      ApplicationJars.ofRunningJar(executorExtension(conf.get("spark.executor.extraJavaOptions", "")))
+          .ifPresent(jars -> conf.set("spark.jars",
+              jars.stream().map(p -> p.toUri().toString()).collect(Collectors.joining(","))));
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** The libnd4j build executors load: the extension their JVM options name ("" for the plain build). */
+  static String executorExtension(String executorOptions) {
+    Matcher m = Pattern.compile("-D" + Pattern.quote(OneDnn.EXTENSION_PROPERTY) + "=(\\S*)").matcher(executorOptions);
+    return m.find() ? m.group(1) : "";
   }
 
   /**

@@ -34,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * layout {@code mvn package} writes) or --jars.
  */
 class SparkSubmitTest {
-  /** Libraries of the application, not of a Spark distribution: they must come with the job jar. */
-  private static final List<String> APPLICATION_LIBRARIES = List.of("/org/bytedeco/", "/org/nd4j/",
-      "/org/deeplearning4j/", "/org/datavec/", "/info/picocli/", "/com/typesafe/config/", "/org/knowm/",
-      "/de/rototor/", "/de/erichseifert/", "/com/twelvemonkeys/");
-
   @TempDir static Path dir;
   static Path sparkHome;
   static Path lib;
@@ -46,32 +41,12 @@ class SparkSubmitTest {
   static Path csv;
 
   @BeforeAll
-  static void layout() throws IOException {
-    sparkHome = Files.createDirectories(dir.resolve("spark-home"));
-    Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-    // a distribution's marker: the launcher then takes its class path from SPARK_HOME/jars
-    Files.writeString(sparkHome.resolve("RELEASE"), "Spark 3.5.5 (test layout of score-sde-spark)\n");
-    lib = Files.createDirectories(dir.resolve("score-sde/lib"));
-    Path depDir = Files.createDirectories(lib.resolve("deps"));
-    deps = new ArrayList<>();
-    for (String entry : OpsFiles.classPath()) {
-      Path p = Path.of(entry);
-      if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
-        continue;
-      }
-      boolean application = APPLICATION_LIBRARIES.stream().anyMatch(entry::contains);
-      Path link = (application ? depDir : jars).resolve(p.getFileName());
-      if (!Files.exists(link)) {
-        Files.createSymbolicLink(link, p);
-        if (application) {
-          deps.add(link);
-        }
-      }
-    }
-    Path classes = OpsFiles.home().resolve("target/classes");
-    String classPath = deps.stream().map(d -> "deps/" + d.getFileName()).collect(Collectors.joining(" "));
-    jar(classes, lib.resolve("score-sde.jar"), classPath);
-    jar(classes, lib.resolve("score-sde-plain.jar"), null);
+  static void layout() throws Exception {
+    sparkHome = PlainSparkHome.get();
+    ApplicationLayout app = ApplicationLayout.create(dir.resolve("score-sde"));
+    lib = app.root().resolve("lib");
+    deps = app.deps();
+    ApplicationLayout.writeJar(OpsFiles.home().resolve("target/classes"), lib.resolve("score-sde-plain.jar"), null);
     csv = dir.resolve("toy.csv");
     StringBuilder rows = new StringBuilder();
     for (int i = 0; i < 300; i++) {
@@ -166,22 +141,4 @@ class SparkSubmitTest {
   }
 
   private record Result(int code, String output) {}
-
-  /** A jar of the compiled classes with Main-Class, and Class-Path when given (as maven-jar-plugin writes it). */
-  private static void jar(Path classes, Path jar, String classPath) throws IOException {
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.scoresde.cli.Main");
-    if (classPath != null) {
-      mf.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-    }
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf);
-         Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-        jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, jos);
-        jos.closeEntry();
-      }
-    }
-  }
 }
