@@ -20,7 +20,7 @@ import org.scoresde.config.Settings;
  * that this package does not depend on the command-line one.
  */
 public final class BenchSuite {
-  private static final int STAGES = 7;
+  private static final int STAGES = 6;
 
   private final Settings settings;
   private final boolean quick;
@@ -48,55 +48,42 @@ public final class BenchSuite {
     try {
       Stopwatch watch = bench.stopwatch();
 
-      stage(1, "float32 matrix product and the network in a JVM of " + bench.threads() + " ND4J threads");
-      NetworkBenchProcess.Result single = NetworkBenchProcess.run(settings, bench, work, s -> progress("  " + s));
-      Measurement gemm = single.gemm();
-      NetworkBench.Figures net = single.network();
-
-      stage(2, "the PyTorch peer (" + bench.python() + ")");
+      stage(1, bench.rounds() + " rounds of the network (float32 matrix product included) in a JVM of "
+          + bench.threads() + " ND4J threads, each followed by the PyTorch peer (" + bench.python() + ")");
       Path script = home().resolve("bench").resolve("peer").resolve("score_net.py");
-      PyTorchPeer.Result peer = new PyTorchPeer(bench.python(), script)
-          .run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds())
-          .requireParameters(net.parameters());
-      progress("  " + peer.summary());
+      InterleavedRounds rounds = interleaved(bench, batch, watch, script, work.resolve("rounds"));
+      NetworkBench.Figures net = rounds.network();
+      PyTorchPeer.Result peer = rounds.peer();
 
-      double ceiling = gemm.max();
+      double ceiling = rounds.gemm().max();
       double peerFlops = peer.available() ? peer.json().get("conv_mflop_per_image").asDouble() * 1e6 : Double.NaN;
-      figures.addAll(throughputFigures(net, peer, "", null));
-      figures.add(new Figure("sgemm " + bench.gemmSize() + "^2 (ceiling = best)", "GFLOP/s", gemm,
-          peer.figure("gemm_gflops"), "PyTorch: torch.mm").withPytorchVariant(peer.choice("gemm_gflops")));
-      Measurement convForward = net.forward().times(net.convFlopsPerImage() / 1e9);
-      Measurement convTrain = net.train().times(3 * net.convFlopsPerImage() / 1e9);
-      figures.add(new Figure("convolutions in forward", "GFLOP/s", convForward,
-          peer.available() ? peer.figure("forward_images_per_second").times(peerFlops / 1e9) : null, null)
-          .withPytorchVariant(peer.choice("forward_images_per_second")));
-      figures.add(new Figure("convolutions in training (3x forward FLOPs)", "GFLOP/s", convTrain,
-          peer.available() ? peer.figure("train_images_per_second").times(3 * peerFlops / 1e9) : null, null)
-          .withPytorchVariant(peer.choice("train_images_per_second")));
-      figures.add(new Figure("convolutions in training / ceiling", "", Measurement.single(convTrain.median() / ceiling),
-          null, "target >= 0.40"));
-      figures.add(new Figure("one 3x3 convolution, 32 channels, 14x14, forward", "GFLOP/s", net.singleConv().layer(),
-          peer.figure("single_conv_gflops"), "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d")
-          .withPytorchVariant(peer.choice("single_conv_gflops")));
-      figures.add(new Figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", net.singleConv().op(),
-          peer.figure("single_conv_gflops"), "oneDNN through the op DL4J's helper calls, no layer around it")
-          .withPytorchVariant(peer.choice("single_conv_gflops")));
+      double convFlops = net.convFlopsPerImage();
+      figures.addAll(throughputFigures(rounds, "", null));
+      figures.add(new Figure("sgemm " + bench.gemmSize() + "^2 (ceiling = best)", "GFLOP/s", rounds.gemm(), null,
+          "OpenBLAS through ND4J; no PyTorch ratio: the peer's torch.mm runs on whatever BLAS Debian selected"));
+      figures.add(rounds.figure("convolutions in forward", "GFLOP/s", NetworkBench.Figures::forward, convFlops / 1e9,
+          "forward_images_per_second", peerFlops / 1e9, null));
+      figures.add(rounds.figure("convolutions in training (3x forward FLOPs)", "GFLOP/s", NetworkBench.Figures::train,
+          3 * convFlops / 1e9, "train_images_per_second", 3 * peerFlops / 1e9, null));
+      figures.add(new Figure("convolutions in training / ceiling", "",
+          Measurement.single(net.train().median() * 3 * convFlops / 1e9 / ceiling), null, "target >= 0.40"));
+      figures.add(rounds.figure("one 3x3 convolution, 32 channels, 14x14, forward", "GFLOP/s", n -> n.singleConv().layer(),
+          1, "single_conv_gflops", 1, "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d"));
+      figures.add(rounds.figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", n -> n.singleConv().op(),
+          1, "single_conv_gflops", 1, "oneDNN through the op DL4J's helper calls, no layer around it"));
 
       PyTorchPeer.Result peer1 = null;
       if (bench.threads() != 1) {
-        stage(3, "the network and the peer again at one thread, as each Spark task runs");
         BenchSettings one = bench.withThreads(1);
-        NetworkBench.Figures net1 = NetworkBenchProcess.run(settings, one, Files.createDirectories(work.resolve("one-thread")),
-            s -> progress("  " + s)).network();
-        peer1 = new PyTorchPeer(bench.python(), script)
-            .run(1, batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds())
-            .requireParameters(net1.parameters());
-        progress("  " + peer1.summary());
-        figures.addAll(throughputFigures(net1, peer1, ", one thread",
-            "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread"));
+        stage(2, "the same rounds at one thread, as each Spark task runs" + CorePinning.describe(1));
+        InterleavedRounds rounds1 = interleaved(one, batch, watch, script, work.resolve("one-thread"));
+        peer1 = rounds1.peer();
+        figures.addAll(throughputFigures(rounds1, ", one thread",
+            "one ND4J thread (OMP_NUM_THREADS=1, the launcher's default per Spark task) and one PyTorch thread"
+                + CorePinning.describe(1)));
       }
 
-      stage(4, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
+      stage(3, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
       SparkTrainBench.Figures spark = new SparkTrainBench(settings, bench, work.resolve("spark"), s -> progress("  " + s)).run();
       figures.add(new Figure("Spark train local[1], 1 worker", "examples/s", spark.local1(), null, null));
       figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
@@ -104,10 +91,10 @@ public final class BenchSuite {
           null, "target >= 1.7"));
       if (bench.threads() == 2) {
         figures.add(new Figure("Spark train local[2] beside PyTorch's training step (both on two cores)", "examples/s",
-            spark.local2(), peer.figure("train_images_per_second"),
+            spark.local2(), rounds.peerFigure("train_images_per_second"),
             "what a user's train job gets from the machine: two one-thread workers averaging parameters every "
                 + spark.averagingFrequency() + " minibatches, against one two-thread process stepping on every minibatch")
-            .withPytorchVariant(peer.choice("train_images_per_second")));
+            .withPytorchVariant(rounds.peerChoice("train_images_per_second")));
       }
       figures.add(new Figure("Spark train local[2], averaging every " + 2 * spark.averagingFrequency() + " minibatches",
           "examples/s", spark.local2SparseAveraging(), null, "throughput only: how many examples reach the same loss is not measured here"));
@@ -118,7 +105,7 @@ public final class BenchSuite {
       figures.add(new Figure("parameter averaging overhead (fit / local[1] - 1)", "",
           Measurement.single(spark.averagingOverhead()), null, "target <= 0.10"));
 
-      stage(5, "evaluate's peak memory at 1x and 10x data (child JVMs)");
+      stage(4, "evaluate's peak memory at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
           settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
           600);
@@ -135,7 +122,7 @@ public final class BenchSuite {
       figures.add(new Figure("evaluate peak live heap 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
           null, "grows only if the job holds data per example"));
 
-      stage(6, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
+      stage(5, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures network = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory-network")),
           settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s))
           .runNetwork(Path.of(bench.fashionMnist()), bench.evaluateNetworkExamples(), bench.evaluateNetworkBatchSize(),
@@ -152,7 +139,7 @@ public final class BenchSuite {
       figures.add(new Figure("evaluate peak live heap 10x / 1x, network", "", Measurement.single(network.liveHeapRatio()),
           null, String.format("%.0f / %.0f MB", network.small().liveHeapKb() / 1024.0, network.large().liveHeapKb() / 1024.0)));
 
-      stage(7, "report");
+      stage(6, "report");
       root = report(settings, bench, batch, net, peer, peer1, spark, figures, loadBefore);
     } finally {
       deleteRecursively(work);
@@ -177,6 +164,8 @@ public final class BenchSuite {
     s.put("quick", quick);
     s.put("batch", batch);
     s.put("threads", bench.threads());
+    s.put("rounds", bench.rounds());
+    s.put("one_thread_pinned", !CorePinning.prefix(1).isEmpty());
     s.put("warmup", bench.warmup());
     s.put("repeats", bench.repeats());
     s.put("budget_seconds", bench.budgetSeconds());
@@ -224,19 +213,25 @@ public final class BenchSuite {
    * The network's throughput figures beside the peer's: training step, forward, forward + VJP and
    * the fixed-step likelihood, each name ending in {@code suffix}; {@code note} goes on the first.
    */
-  private static List<Figure> throughputFigures(NetworkBench.Figures net, PyTorchPeer.Result peer, String suffix,
-      String note) {
+  private static List<Figure> throughputFigures(InterleavedRounds rounds, String suffix, String note) {
     return List.of(
-        new Figure("training step" + suffix, "images/s", net.train(), peer.figure("train_images_per_second"), note,
-            peer.choice("train_images_per_second")),
-        new Figure("forward (score)" + suffix, "images/s", net.forward(), peer.figure("forward_images_per_second"), null,
-            peer.choice("forward_images_per_second")),
-        new Figure("forward + VJP" + suffix, "images/s", net.vjp(), peer.figure("vjp_images_per_second"), null,
-            peer.choice("vjp_images_per_second")),
-        new Figure("likelihood, " + net.likelihoodNfe() + " NFE (Euler, Rademacher)" + suffix, "examples/s",
-            net.likelihood(), peer.figure("likelihood_examples_per_second"), null,
-            peer.choice("likelihood_examples_per_second")));
+        rounds.figure("training step" + suffix, "images/s", NetworkBench.Figures::train, 1, "train_images_per_second", 1, note),
+        rounds.figure("forward (score)" + suffix, "images/s", NetworkBench.Figures::forward, 1, "forward_images_per_second", 1, null),
+        rounds.figure("forward + VJP" + suffix, "images/s", NetworkBench.Figures::vjp, 1, "vjp_images_per_second", 1, null),
+        rounds.figure("likelihood, " + rounds.network().likelihoodNfe() + " NFE (Euler, Rademacher)" + suffix, "examples/s",
+            NetworkBench.Figures::likelihood, 1, "likelihood_examples_per_second", 1, null));
   }
+
+  /** Rounds of the network's JVM and the peer, alternately, each side at {@code bench}'s threads (pinned at one). */
+  private InterleavedRounds interleaved(BenchSettings bench, int batch, Stopwatch watch, Path script, Path work)
+      throws Exception {
+    PyTorchPeer pytorch = new PyTorchPeer(bench.python(), script);
+    return InterleavedRounds.run(bench.rounds(),
+        r -> NetworkBenchProcess.run(settings, bench, Files.createDirectories(work.resolve("round-" + r)), s -> progress("  " + s)),
+        r -> pytorch.run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds()),
+        s -> progress("  " + s)).requireSameParameters();
+  }
+
 
   private void stage(int i, String what) {
     double elapsed = (System.nanoTime() - started) / 1e9;

@@ -5,22 +5,37 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * One row of the benchmark table: the project's measurement, the PyTorch peer's when it has one,
  * and their ratio (ours / PyTorch, so above 1 means faster, or for memory and overhead, larger);
- * when the peer timed the figure in several variants, the one its number is (the fastest).
+ * when the peer timed the figure in several variants, the one its number is (the fastest); when
+ * both sides were timed alternately in rounds, the per-round ratios, whose median is the ratio.
  */
-record Figure(String name, String unit, Measurement ours, Measurement pytorch, String note, String pytorchVariant) {
+record Figure(String name, String unit, Measurement ours, Measurement pytorch, String note, String pytorchVariant,
+    Measurement roundRatios) {
+
+  Figure(String name, String unit, Measurement ours, Measurement pytorch, String note, String pytorchVariant) {
+    this(name, unit, ours, pytorch, note, pytorchVariant, null);
+  }
 
   Figure(String name, String unit, Measurement ours, Measurement pytorch, String note) {
-    this(name, unit, ours, pytorch, note, null);
+    this(name, unit, ours, pytorch, note, null, null);
   }
 
   /** The same figure with the peer variant its PyTorch number was taken from (null: none chosen). */
   Figure withPytorchVariant(String variant) {
-    return new Figure(name, unit, ours, pytorch, note, pytorch == null ? null : variant);
+    return new Figure(name, unit, ours, pytorch, note, pytorch == null ? null : variant, roundRatios);
   }
 
-  /** ours / PyTorch of the medians, or NaN without a peer figure. */
+  /**
+   * ours / PyTorch: the median of the per-round ratios when the sides alternated in rounds, else
+   * the ratio of the medians; NaN without a peer figure.
+   */
   double ratio() {
-    return pytorch == null || pytorch.median() == 0 ? Double.NaN : ours.median() / pytorch.median();
+    if (pytorch == null) {
+      return Double.NaN;
+    }
+    if (roundRatios != null) {
+      return roundRatios.median();
+    }
+    return pytorch.median() == 0 ? Double.NaN : ours.median() / pytorch.median();
   }
 
   void write(ObjectNode node) {
@@ -29,6 +44,9 @@ record Figure(String name, String unit, Measurement ours, Measurement pytorch, S
     if (pytorch != null) {
       pytorch.write(node.putObject("pytorch"));
       node.put("ratio", ratio());
+      if (roundRatios != null) {
+        roundRatios.write(node.putObject("round_ratios"));
+      }
     } else {
       node.putNull("pytorch");
       node.putNull("ratio");
@@ -44,8 +62,19 @@ record Figure(String name, String unit, Measurement ours, Measurement pytorch, S
   /** A Markdown table row. */
   String row() {
     return String.format("| %s | %s | %s | %s | %s |", name, format(ours) + " " + unit,
-        pytorch == null ? "-" : format(pytorch), Double.isNaN(ratio()) ? "-" : String.format("%.2f", ratio()),
+        pytorch == null ? "-" : format(pytorch), ratioText(),
         fullNote());
+  }
+
+  private String ratioText() {
+    if (Double.isNaN(ratio())) {
+      return "-";
+    }
+    if (roundRatios == null || roundRatios.samples() == 1) {
+      return String.format("%.2f", ratio());
+    }
+    return String.format("%.2f (%.2f-%.2f, %d rounds)", ratio(), roundRatios.min(), roundRatios.max(),
+        roundRatios.samples());
   }
 
   private String fullNote() {

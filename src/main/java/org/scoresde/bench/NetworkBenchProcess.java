@@ -41,8 +41,9 @@ public final class NetworkBenchProcess {
     Files.writeString(conf, settings.render());
     Path out = work.resolve("network.json");
     Path err = work.resolve("network.log");
-    List<String> cmd = ChildJvm.command(HEAP, NetworkBenchProcess.class.getName(),
-        List.of(conf.toString(), String.valueOf(bench.quick())));
+    List<String> cmd = new ArrayList<>(CorePinning.prefix(bench.threads()));
+    cmd.addAll(ChildJvm.command(HEAP, NetworkBenchProcess.class.getName(),
+        List.of(conf.toString(), String.valueOf(bench.quick()))));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("OMP_NUM_THREADS", String.valueOf(bench.threads()));
     Process p = pb.start();

@@ -185,7 +185,8 @@ final class PyTorchPeer {
     if (!Files.isRegularFile(script)) {
       return new Result(null, "unavailable: peer script " + script + " not found");
     }
-    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--threads", String.valueOf(threads),
+    List<String> cmd = new ArrayList<>(CorePinning.prefix(threads));
+    cmd.addAll(List.of(python, script.toString(), "--threads", String.valueOf(threads),
         "--batch", String.valueOf(batch), "--warmup", String.valueOf(watch.warmup()),
         "--repeats", String.valueOf(watch.repeats()), "--budget", String.valueOf(watch.budgetSeconds()),
         "--likelihood-steps", String.valueOf(likelihoodNfe), "--gemm-size", String.valueOf(gemmSize)));
