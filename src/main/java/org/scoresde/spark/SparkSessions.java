@@ -18,7 +18,7 @@ public final class SparkSessions {
     SparkConf conf = new SparkConf(true).setAppName("score-sde " + appName);
     if (!conf.contains("spark.master")) {
       String m = master == null ? "local[*]" : master;
-      YarnMaster.check(m, System.getenv());
+      YarnMaster.check(m, System.getenv(), conf);
       conf.setMaster(m);
     }
     conf.setIfMissing("spark.ui.enabled", "false");

@@ -8,15 +8,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.config.UserError;
 import org.scoresde.testing.CliRun;
 
 /**
- * {@code --master yarn} from the launcher: without HADOOP_CONF_DIR or YARN_CONF_DIR, or without Spark's
- * YARN module, one error line before Spark starts (Spark would otherwise retry 0.0.0.0:8032, or fail
- * with "Could not parse Master URL"). The run on a real YARN is YarnClusterTest.
+ * {@code --master yarn} from the launcher: without HADOOP_CONF_DIR or YARN_CONF_DIR, without Spark's
+ * YARN module, or without Spark's jars for the containers, one error line before Spark starts (Spark
+ * would otherwise retry 0.0.0.0:8032, fail with "Could not parse Master URL", or look for a jars
+ * directory). The run on a real YARN (spark-submit, cluster deploy mode) is YarnClusterTest.
  */
 class YarnMasterTest {
 
@@ -35,23 +37,34 @@ class YarnMasterTest {
   @Test
   void withoutSparksYarnModuleTheCommandSaysWhatIsMissing() {
     UserError e = assertThrows(UserError.class,
-        () -> YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), false));
+        () -> YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), true, false));
     assertTrue(e.getMessage().contains("Spark's YARN module (spark-yarn_2.12)"), e.getMessage());
   }
 
   @Test
+  void withoutSparksJarsForTheContainersTheCommandSaysWhereToSetThem() {
+    UserError e = assertThrows(UserError.class,
+        () -> YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), false, true));
+    assertTrue(e.getMessage().contains("set spark.yarn.archive or spark.yarn.jars"), e.getMessage());
+    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf", "SPARK_HOME", "/opt/spark"), false, true);
+    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"),
+        new SparkConf(false).set("spark.yarn.archive", "hdfs:///apps/spark/spark-libs.zip"));
+  }
+
+  @Test
   void eitherDirectoryWithTheModuleIsEnoughAndOtherMastersAreNotChecked() {
-    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), true);
-    YarnMaster.check("yarn", Map.of("YARN_CONF_DIR", "/etc/hadoop/conf"), true);
-    YarnMaster.check("local[2]", Map.of(), false);
-    YarnMaster.check("spark://host:7077", Map.of(), false);
-    assertThrows(UserError.class, () -> YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", " "), true));
+    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), true, true);
+    YarnMaster.check("yarn", Map.of("YARN_CONF_DIR", "/etc/hadoop/conf"), true, true);
+    YarnMaster.check("local[2]", Map.of(), false, false);
+    YarnMaster.check("spark://host:7077", Map.of(), false, false);
+    assertThrows(UserError.class, () -> YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", " "), true, true));
   }
 
   @Test
   void theModuleIsOnTheTestClassPath() {
-    // what spark-yarn (provided) gives the test class path and a YARN cluster's Spark gives the job
-    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"));
+    // what spark-yarn (provided) gives the test class path, and a YARN cluster's Spark the job
+    YarnMaster.check("yarn", Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"),
+        new SparkConf(false).set("spark.yarn.jars", "hdfs:///apps/spark/jars/*"));
   }
 
   private static boolean blank(String s) {
