@@ -35,7 +35,7 @@ import org.scoresde.testing.ToyMixture;
  * libraries travel as --jars from HDFS, Spark's own jars are the node's, every path is hdfs://.
  * shard -> train -> evaluate, then the ResourceManager's final status of each application and the
  * outputs on HDFS. Heavy: about 4 minutes on this 2-core machine, most of it JVMs starting (three
- * containers an application); run it with {@code mvn -B test -Pheavy -Dtest=YarnClusterTest}.
+ * containers an application); run it with {@code mvn -B test -Pcpu,heavy -Dtest=YarnClusterTest}.
  */
 @Tag("heavy")
 class YarnClusterTest {
