@@ -56,7 +56,7 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     OneDnn.selectPlatform();
-    System.exit(execute(args));
+    ProcessExit.exit(execute(args));
   }
 
   /** Runs the command line and returns the exit code (0 success, 2 bad input, 1 failure). */

@@ -21,7 +21,9 @@ public final class SparkSessions {
   public static SparkSession create(String appName, String master) {
     SparkConf conf = new SparkConf(true).setAppName("score-sde " + appName);
     if (!conf.contains("spark.master")) {
-      conf.setMaster(master == null ? "local[*]" : master);
+      String m = master == null ? "local[*]" : master;
+      YarnMaster.check(m, System.getenv(), conf);
+      conf.setMaster(m);
     }
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");

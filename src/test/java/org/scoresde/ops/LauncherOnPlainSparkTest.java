@@ -22,7 +22,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.bench.LocalStandaloneCluster;
+import org.scoresde.testing.ApplicationLayout;
 import org.scoresde.testing.MiniHdfs;
+import org.scoresde.testing.PlainSparkHome;
 import org.scoresde.testing.ToyMixture;
 
 /**
@@ -97,6 +99,8 @@ class LauncherOnPlainSparkTest {
     pb.environment().put("SCORE_SDE_LOG", log.toString());
     pb.environment().remove("SPARK_HOME");
     pb.environment().remove("SCORE_SDE_JAVA_OPTS");
+    pb.environment().remove("HADOOP_CONF_DIR");
+    pb.environment().remove("YARN_CONF_DIR");
     Process p = pb.start();
     p.getOutputStream().close();
     boolean ended = p.waitFor(10, TimeUnit.MINUTES);

@@ -1,4 +1,4 @@
-package org.scoresde.ops;
+package org.scoresde.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
  * by Maven into target/plain-spark/jars once and reused. Stands in for the jars/ of a Spark
  * distribution on a cluster's nodes.
  */
-final class PlainSparkHome {
+public final class PlainSparkHome {
   private PlainSparkHome() {}
 
   /** The Spark home (jars/ and RELEASE), resolving it first if this build has not yet. */
-  static synchronized Path get() throws IOException, InterruptedException {
-    Path home = OpsFiles.home().resolve("target/plain-spark");
+  public static synchronized Path get() throws IOException, InterruptedException {
+    Path home = SparkDistribution.projectHome().resolve("target/plain-spark");
     Path done = home.resolve("RELEASE");
     if (Files.exists(done)) {
       return home;
@@ -28,7 +28,7 @@ final class PlainSparkHome {
     String version = sparkVersion();
     Path log = Files.createDirectories(home).resolve("resolve.log");
     ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-q", "-f",
-        OpsFiles.home().resolve("src/test/plain-spark/pom.xml").toString(), "dependency:copy-dependencies",
+        SparkDistribution.projectHome().resolve("src/test/plain-spark/pom.xml").toString(), "dependency:copy-dependencies",
         "-DincludeScope=runtime", "-Dspark.version=" + version, "-DoutputDirectory=" + home.resolve("jars"))
         .redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
@@ -42,8 +42,8 @@ final class PlainSparkHome {
   }
 
   /** The project's spark.version. */
-  static String sparkVersion() throws IOException {
-    Matcher m = Pattern.compile("<spark.version>(.*?)</spark.version>").matcher(Files.readString(OpsFiles.home().resolve("pom.xml")));
+  public static String sparkVersion() throws IOException {
+    Matcher m = Pattern.compile("<spark.version>(.*?)</spark.version>").matcher(Files.readString(SparkDistribution.projectHome().resolve("pom.xml")));
     if (!m.find()) {
       throw new IllegalStateException("pom.xml has no spark.version property");
     }
@@ -51,7 +51,7 @@ final class PlainSparkHome {
   }
 
   /** The file names in the home's jars/. */
-  static List<String> jarNames(Path home) throws IOException {
+  public static List<String> jarNames(Path home) throws IOException {
     try (var files = Files.list(home.resolve("jars"))) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
     }

@@ -1,4 +1,4 @@
-package org.scoresde.ops;
+package org.scoresde.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,38 +19,38 @@ import java.util.stream.Stream;
  * lib/score-sde.jar whose manifest Class-Path names lib/deps/, Spark's own jars in lib/spark/, the
  * launcher in jobs/ and conf/. Libraries are symbolic links to the local Maven repository.
  */
-record ApplicationLayout(Path root, List<Path> deps, List<Path> spark) {
+public record ApplicationLayout(Path root, List<Path> deps, List<Path> spark) {
 
-  static ApplicationLayout create(Path root) throws IOException {
+  public static ApplicationLayout create(Path root) throws IOException {
     Path lib = Files.createDirectories(root.resolve("lib"));
     List<Path> deps = link(classPath("application.txt"), Files.createDirectories(lib.resolve("deps")));
     List<Path> spark = link(classPath("spark.txt"), Files.createDirectories(lib.resolve("spark")));
     Path jobs = Files.createDirectories(root.resolve("jobs"));
-    Files.copy(OpsFiles.home().resolve("jobs/score-sde"), jobs.resolve("score-sde"));
+    Files.copy(SparkDistribution.projectHome().resolve("jobs/score-sde"), jobs.resolve("score-sde"));
     jobs.resolve("score-sde").toFile().setExecutable(true);
     Path conf = Files.createDirectories(root.resolve("conf"));
-    try (Stream<Path> files = Files.list(OpsFiles.home().resolve("conf"))) {
+    try (Stream<Path> files = Files.list(SparkDistribution.projectHome().resolve("conf"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Files.copy(f, conf.resolve(f.getFileName()));
       }
     }
     // last: the launcher rebuilds a jar older than conf/defaults.conf
     String manifestClassPath = deps.stream().map(d -> "deps/" + d.getFileName()).collect(Collectors.joining(" "));
-    writeJar(OpsFiles.home().resolve("target/classes"), lib.resolve("score-sde.jar"), manifestClassPath);
+    writeJar(SparkDistribution.projectHome().resolve("target/classes"), lib.resolve("score-sde.jar"), manifestClassPath);
     return new ApplicationLayout(root, deps, spark);
   }
 
-  Path jar() {
+  public Path jar() {
     return root.resolve("lib/score-sde.jar");
   }
 
-  Path launcher() {
+  public Path launcher() {
     return root.resolve("jobs/score-sde");
   }
 
   /** The jar files of a class-path list the build wrote. */
-  static List<Path> classPath(String name) throws IOException {
-    Path file = OpsFiles.home().resolve("target/class-path").resolve(name);
+  public static List<Path> classPath(String name) throws IOException {
+    Path file = SparkDistribution.projectHome().resolve("target/class-path").resolve(name);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(file + " is missing: the build writes it at generate-test-resources (mvn test)");
     }
@@ -76,7 +76,7 @@ record ApplicationLayout(Path root, List<Path> deps, List<Path> spark) {
   }
 
   /** A jar of the compiled classes with Main-Class, and Class-Path when given (as maven-jar-plugin writes it). */
-  static void writeJar(Path classes, Path jar, String classPath) throws IOException {
+  public static void writeJar(Path classes, Path jar, String classPath) throws IOException {
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.scoresde.cli.Main");
