@@ -8,7 +8,7 @@ import org.scoresde.config.UserError;
  * The {@code bench.*} keys of a run; with {@code --quick}, any key also set under
  * {@code bench.quick} replaces the full run's value (a smoke run of about a minute).
  */
-record BenchSettings(boolean quick, int batchSize, int threads, int rounds, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
+record BenchSettings(boolean quick, int batchSize, int threads, int rounds, boolean coLoad, int warmup, int repeats, double budgetSeconds, int likelihoodNfe, int gemmSize,
     int sparkImages, int sparkAveragingFrequency, double sparkMinutes, boolean cluster, int evaluateExamples,
     double evaluateTolerance, String evaluateHeap, String evaluateOffHeap, int evaluateNetworkExamples,
     int evaluateNetworkBatchSize, double evaluateNetworkTolerance, String evaluateNetworkOffHeap, String fashionMnist, String python,
@@ -25,7 +25,7 @@ record BenchSettings(boolean quick, int batchSize, int threads, int rounds, int 
       int batch = c.getInt("batch-size") > 0 ? c.getInt("batch-size") : all.getInt("train.batch-size");
       int averaging = c.getInt("spark-averaging-frequency") > 0 ? c.getInt("spark-averaging-frequency")
           : all.getInt("train.averaging-frequency");
-      BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("rounds"), c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
+      BenchSettings b = new BenchSettings(quick, batch, threads, c.getInt("rounds"), c.getBoolean("co-load"), c.getInt("warmup"), c.getInt("repeats"), c.getDouble("budget-seconds"),
           c.getInt("likelihood-nfe"), c.getInt("gemm-size"), c.getInt("spark-images"), averaging,
           c.getDouble("spark-minutes"), c.getBoolean("cluster"), c.getInt("evaluate-examples"),
           c.getDouble("evaluate-tolerance"), c.getString("evaluate-heap"), c.getString("evaluate-offheap"),
@@ -57,9 +57,17 @@ record BenchSettings(boolean quick, int batchSize, int threads, int rounds, int 
     return new Stopwatch(warmup, repeats, budgetSeconds);
   }
 
+  /** The same settings with another number of rounds. */
+  BenchSettings withRounds(int newRounds) {
+    return new BenchSettings(quick, batchSize, threads, newRounds, coLoad, warmup, repeats, budgetSeconds, likelihoodNfe,
+        gemmSize, sparkImages, sparkAveragingFrequency, sparkMinutes, cluster, evaluateExamples, evaluateTolerance,
+        evaluateHeap, evaluateOffHeap, evaluateNetworkExamples, evaluateNetworkBatchSize, evaluateNetworkTolerance,
+        evaluateNetworkOffHeap, fashionMnist, python, peerTimeoutSeconds);
+  }
+
   /** The same settings with another thread count for the single-process figures. */
   BenchSettings withThreads(int newThreads) {
-    return new BenchSettings(quick, batchSize, newThreads, rounds, warmup, repeats, budgetSeconds, likelihoodNfe, gemmSize,
+    return new BenchSettings(quick, batchSize, newThreads, rounds, coLoad, warmup, repeats, budgetSeconds, likelihoodNfe, gemmSize,
         sparkImages, sparkAveragingFrequency, sparkMinutes, cluster, evaluateExamples, evaluateTolerance, evaluateHeap,
         evaluateOffHeap, evaluateNetworkExamples, evaluateNetworkBatchSize, evaluateNetworkTolerance, evaluateNetworkOffHeap,
         fashionMnist, python,

@@ -20,7 +20,7 @@ import org.scoresde.config.Settings;
  * that this package does not depend on the command-line one.
  */
 public final class BenchSuite {
-  private static final int STAGES = 6;
+  private static final int STAGES = 7;
 
   private final Settings settings;
   private final boolean quick;
@@ -72,10 +72,29 @@ public final class BenchSuite {
       figures.add(rounds.figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", n -> n.singleConv().op(),
           1, "single_conv_gflops", 1, "oneDNN through the op DL4J's helper calls, no layer around it"));
 
+      if (bench.coLoad() && bench.threads() == 2) {
+        stage(2, "one more round with a spinning loop on the last core (co-load)");
+        InterleavedRounds busy;
+        try (BusyCore loop = BusyCore.start()) {
+          busy = interleaved(bench.withRounds(1), batch, watch, script, work.resolve("co-load"));
+          if (!loop.alive()) {
+            throw new IllegalStateException("the co-load loop ended before the round did");
+          }
+        }
+        figures.add(busy.figure("training step, one core busy", "images/s", NetworkBench.Figures::train, 1,
+            "train_images_per_second", 1, "a shell loop spinning on the last core (taskset) through the round"));
+        Measurement peerQuiet = rounds.peerFigure("train_images_per_second");
+        Measurement peerBusy = busy.peerFigure("train_images_per_second");
+        figures.add(new Figure("training step, one core busy / quiet", "",
+            Measurement.single(busy.network().train().median() / net.train().median()),
+            peerQuiet == null || peerBusy == null ? null : Measurement.single(peerBusy.median() / peerQuiet.median()),
+            "target >= 0.5 (within 2x of the quiet figure); the PyTorch column is the peer's own"));
+      }
+
       PyTorchPeer.Result peer1 = null;
       if (bench.threads() != 1) {
         BenchSettings one = bench.withThreads(1);
-        stage(2, "the same rounds at one thread, as each Spark task runs" + CorePinning.describe(1));
+        stage(3, "the same rounds at one thread, as each Spark task runs" + CorePinning.describe(1));
         InterleavedRounds rounds1 = interleaved(one, batch, watch, script, work.resolve("one-thread"));
         peer1 = rounds1.peer();
         figures.addAll(throughputFigures(rounds1, ", one thread",
@@ -83,7 +102,7 @@ public final class BenchSuite {
                 + CorePinning.describe(1)));
       }
 
-      stage(3, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
+      stage(4, "Spark training on local[1], local[2]" + (bench.cluster() ? " and a standalone cluster" : ""));
       SparkTrainBench.Figures spark = new SparkTrainBench(settings, bench, work.resolve("spark"), s -> progress("  " + s)).run();
       figures.add(new Figure("Spark train local[1], 1 worker", "examples/s", spark.local1(), null, null));
       figures.add(new Figure("Spark train local[2], 2 workers", "examples/s", spark.local2(), null, null));
@@ -105,7 +124,7 @@ public final class BenchSuite {
       figures.add(new Figure("parameter averaging overhead (fit / local[1] - 1)", "",
           Measurement.single(spark.averagingOverhead()), null, "target <= 0.10"));
 
-      stage(4, "evaluate's peak memory at 1x and 10x data (child JVMs)");
+      stage(5, "evaluate's peak memory at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures memory = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory")),
           settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s)).run(bench.evaluateExamples(), bench.evaluateTolerance(),
           600);
@@ -122,7 +141,7 @@ public final class BenchSuite {
       figures.add(new Figure("evaluate peak live heap 10x / 1x", "", Measurement.single(memory.liveHeapRatio()),
           null, "grows only if the job holds data per example"));
 
-      stage(5, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
+      stage(6, "evaluate's peak memory on the network path at 1x and 10x data (child JVMs)");
       EvaluateMemoryBench.Figures network = new EvaluateMemoryBench(Files.createDirectories(work.resolve("memory-network")),
           settings.getLong("seed"), bench.evaluateHeap(), bench.evaluateOffHeap(), commandMain, s -> progress("  " + s))
           .runNetwork(Path.of(bench.fashionMnist()), bench.evaluateNetworkExamples(), bench.evaluateNetworkBatchSize(),
@@ -139,7 +158,7 @@ public final class BenchSuite {
       figures.add(new Figure("evaluate peak live heap 10x / 1x, network", "", Measurement.single(network.liveHeapRatio()),
           null, String.format("%.0f / %.0f MB", network.small().liveHeapKb() / 1024.0, network.large().liveHeapKb() / 1024.0)));
 
-      stage(6, "report");
+      stage(7, "report");
       root = report(settings, bench, batch, net, peer, peer1, spark, figures, loadBefore);
     } finally {
       deleteRecursively(work);
@@ -166,6 +185,7 @@ public final class BenchSuite {
     s.put("threads", bench.threads());
     s.put("rounds", bench.rounds());
     s.put("one_thread_pinned", !CorePinning.prefix(1).isEmpty());
+    s.put("co_load", bench.coLoad() && bench.threads() == 2);
     s.put("warmup", bench.warmup());
     s.put("repeats", bench.repeats());
     s.put("budget_seconds", bench.budgetSeconds());

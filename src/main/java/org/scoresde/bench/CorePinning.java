@@ -10,7 +10,7 @@ import java.util.List;
  * threads; figures of more threads run unpinned.
  */
 final class CorePinning {
-  private static final Path TASKSET = Path.of("/usr/bin/taskset");
+  static final Path TASKSET = Path.of("/usr/bin/taskset");
 
   private CorePinning() {}
 

@@ -96,8 +96,14 @@ class BenchCommandTest {
         assertTrue(Double.isFinite(ratio) && ratio > 0, f.toString());
       }
     }
+    assertEquals(2, root.get("settings").get("rounds").asInt());
     if (peer) {
       assertFalse(figures.get("training step").get("pytorch").isNull());
+      // the quick run's two rounds: the ratio is the median of the two per-round ratios
+      JsonNode rounds = figures.get("training step").get("round_ratios");
+      assertEquals(2, rounds.get("samples").asInt(), rounds.toString());
+      double ratio = figures.get("training step").get("ratio").asDouble();
+      assertTrue(rounds.get("min").asDouble() <= ratio && ratio <= rounds.get("max").asDouble(), rounds.toString());
     }
   }
 
