@@ -32,18 +32,35 @@ public final class ApplicationJars {
    * directory, as in the tests, or a jar without one, as under spark-submit with --jars).
    */
   public static Optional<List<Path>> ofRunningJar(String nativeExtension) {
+    Optional<Path> jar = runningJar();
+    if (jar.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<Path> jars = of(jar.get(), nativeExtension);
+      return jars.size() > 1 ? Optional.of(jars) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Spark's own jars beside the running jar ({@code lib/spark/*.jar}, as {@code mvn package} lays
+   * them out) as a glob for spark.yarn.jars, when this class runs from such a jar; empty otherwise.
+   */
+  public static Optional<String> sparkJarsBesideRunningJar() {
+    return runningJar().map(jar -> jar.resolveSibling("spark")).filter(Files::isDirectory)
+        .map(dir -> dir.toUri() + "*.jar");
+  }
+
+  private static Optional<Path> runningJar() {
     CodeSource source = ApplicationJars.class.getProtectionDomain().getCodeSource();
     if (source == null) {
       return Optional.empty();
     }
     try {
-      Path jar = Path.of(source.getLocation().toURI());
-      if (!Files.isRegularFile(jar)) {
-        return Optional.empty();
-      }
-      List<Path> jars = of(jar, nativeExtension);
-      return jars.size() > 1 ? Optional.of(jars) : Optional.empty();
-    } catch (URISyntaxException | IOException | IllegalArgumentException e) {
+      return Optional.of(Path.of(source.getLocation().toURI())).filter(Files::isRegularFile);
+    } catch (URISyntaxException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }

@@ -1,5 +1,7 @@
 package org.scoresde.spark;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -12,7 +14,9 @@ import org.scoresde.nn.OneDnn;
  * Starts the Spark session of a job: the given master (local[*] by default), or whatever
  * spark-submit already configured; with the settings ND4J and DL4J need on every executor (one
  * OpenMP thread per task, and the driver's choice of libnd4j build unless spark-submit chose one),
- * and, for a cluster master, the application's jars as spark.jars unless they were given.
+ * and, for a cluster master, the application's jars as spark.jars unless they were given (for YARN
+ * without SPARK_HOME or Spark's jars configured: Spark's jars from lib/spark and the application's as
+ * spark.yarn.jars, the containers' class path).
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -20,11 +24,6 @@ public final class SparkSessions {
   /** A session for {@code appName}; {@code master} is ignored when spark-submit set spark.master. */
   public static SparkSession create(String appName, String master) {
     SparkConf conf = new SparkConf(true).setAppName("score-sde " + appName);
-    if (!conf.contains("spark.master")) {
-      String m = master == null ? "local[*]" : master;
-      YarnMaster.check(m, System.getenv(), conf);
-      conf.setMaster(m);
-    }
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
@@ -34,15 +33,29 @@ public final class SparkSessions {
       conf.set("spark.executor.extraJavaOptions",
           (executorOptions + " -D" + OneDnn.EXTENSION_PROPERTY + "=" + nativeVariant).trim());
     }
+    String executorExtension = executorExtension(conf.get("spark.executor.extraJavaOptions", ""));
+    if (!conf.contains("spark.master")) {
+      String m = master == null ? "local[*]" : master;
+      if ("yarn".equals(m) && !conf.contains("spark.yarn.archive") && !conf.contains("spark.yarn.jars")
+          && System.getenv("SPARK_HOME") == null) {
+        // the containers' class path, as the launcher's: Spark's jars and the application's (one libnd4j build)
+        ApplicationJars.sparkJarsBesideRunningJar().ifPresent(spark -> ApplicationJars.ofRunningJar(executorExtension)
+            .ifPresent(jars -> conf.set("spark.yarn.jars", spark + "," + uris(jars))));
+      }
+      YarnMaster.check(m, System.getenv(), conf);
+      conf.setMaster(m);
+    }
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-    } else if (!conf.contains("spark.jars")) {
-      ApplicationJars.ofRunningJar(executorExtension(conf.get("spark.executor.extraJavaOptions", "")))
-          .ifPresent(jars -> conf.set("spark.jars",
-              jars.stream().map(p -> p.toUri().toString()).collect(Collectors.joining(","))));
+    } else if (!conf.contains("spark.jars") && !conf.contains("spark.yarn.jars")) {
+      ApplicationJars.ofRunningJar(executorExtension).ifPresent(jars -> conf.set("spark.jars", uris(jars)));
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  private static String uris(List<Path> jars) {
+    return jars.stream().map(p -> p.toUri().toString()).collect(Collectors.joining(","));
   }
 
   /** The libnd4j build executors load: the extension their JVM options name ("" for the plain build). */

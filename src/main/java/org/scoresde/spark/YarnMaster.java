@@ -9,8 +9,9 @@ import org.scoresde.config.UserError;
  * on this machine). Spark's YARN client finds the ResourceManager and the default filesystem in the
  * Hadoop configuration on the class path, which the launcher takes from HADOOP_CONF_DIR and YARN_CONF_DIR
  * as bin/spark-class does; without either Spark would wait on 0.0.0.0:8032, so the command refuses first,
- * as spark-submit does. The containers need Spark's own jars too: spark.yarn.archive or spark.yarn.jars,
- * else Spark uploads SPARK_HOME/jars (and, without SPARK_HOME, fails on a "jars" directory it cannot find).
+ * as spark-submit does. The containers need Spark's own jars too: spark.yarn.archive or spark.yarn.jars
+ * (the launcher's session sets lib/spark/*.jar), else Spark uploads SPARK_HOME/jars (and, without
+ * SPARK_HOME, fails on a "jars" directory it cannot find).
  * Under spark-submit the master is spark-submit's and none of this applies.
  */
 public final class YarnMaster {

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
@@ -82,7 +84,48 @@ class YarnClusterTest {
       JsonNode nll = json.readTree(read(fs, "/runs/toy/eval/nll.json"));
       assertEquals(2, nll.get("n").asLong());
       assertTrue(Double.isFinite(nll.get("nats_per_dim").asDouble()), nll.toString());
+
+      // the launcher in client deploy mode: the driver here, Spark's jars (lib/spark) and the application's (lib/deps)
+      // shipped by the driver itself; only the container sizes and the containers' JAVA_HOME are given, as above
+      launch(spark, yarn, dir, "sample", "--master", "yarn", "--model", h + "/runs/toy/model.zip", "--n", "8",
+          "--out", h + "/runs/toy/samples");
+      assertEquals(9, read(fs, "/runs/toy/samples/samples.csv").lines().count());
     }
+  }
+
+  /** The launcher with {@code args} and HADOOP_CONF_DIR; asserts it exits 0 and its YARN application SUCCEEDED. */
+  private static void launch(SparkDistribution spark, MiniYarn yarn, Path dir, String... args) throws Exception {
+    String javaHome = System.getProperty("java.home");
+    Path log = dir.resolve("launcher.log");
+    Path out = dir.resolve("launcher.out");
+    List<String> command = new ArrayList<>(List.of("bash", spark.launcher().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    Map<String, String> env = pb.environment();
+    env.remove("SPARK_HOME");
+    env.remove("YARN_CONF_DIR");
+    env.put("HADOOP_CONF_DIR", yarn.confDir().toString());
+    env.put("SCORE_SDE_LOG", log.toString());
+    env.put("SCORE_SDE_JAVA_OPTS", String.join(" ", "-Dspark.executor.instances=1", "-Dspark.executor.cores=1",
+        "-Dspark.executor.memory=1g", "-Dspark.executor.memoryOverhead=1g", "-Dspark.yarn.am.memory=512m",
+        "-Dspark.yarn.appMasterEnv.JAVA_HOME=" + javaHome, "-Dspark.executorEnv.JAVA_HOME=" + javaHome));
+    long start = System.nanoTime();
+    Process p = pb.start();
+    p.getOutputStream().close();
+    boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+    if (!ended) {
+      p.destroyForcibly().waitFor();
+    }
+    System.err.printf("YarnClusterTest: the launcher's %s took %.0f s%n", args[0], (System.nanoTime() - start) / 1e9);
+    List<ApplicationReport> apps = yarn.applications();
+    ApplicationReport last = apps.isEmpty() ? null : apps.get(apps.size() - 1);
+    String app = last != null && last.getName().equals("score-sde " + args[0]) ? last.getApplicationId().toString() : null;
+    String why = "the launcher's " + args[0] + ": " + (ended ? "exit " + p.exitValue() : "no end in 10 min") + "\n"
+        + Files.readString(out) + (app == null ? "\n(no application named score-sde " + args[0] + ": " + apps + ")"
+        : "\n--- containers:" + yarn.containerLogs(app, 80));
+    assertTrue(ended && p.exitValue() == 0, why);
+    assertTrue(app != null, why);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, yarn.report(app).getFinalApplicationStatus(), why);
   }
 
   /**

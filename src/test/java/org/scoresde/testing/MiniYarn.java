@@ -102,6 +102,12 @@ public final class MiniYarn implements AutoCloseable {
     return client.getApplicationReport(ApplicationId.fromString(id));
   }
 
+  /** The ResourceManager's reports of every application it has seen, oldest first. */
+  public java.util.List<ApplicationReport> applications() throws Exception {
+    return client.getApplications().stream()
+        .sorted(java.util.Comparator.comparing(ApplicationReport::getApplicationId)).toList();
+  }
+
   /**
    * The logs of every container of application {@code id} as the NodeManager keeps them (its log
    * directories: one folder per container with its launch script, stdout and stderr), the last {@code lines} lines

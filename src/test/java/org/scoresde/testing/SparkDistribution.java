@@ -51,6 +51,11 @@ public final class SparkDistribution {
     return home;
   }
 
+  /** The project's launcher, {@code jobs/score-sde}, beside {@code lib/} (lib/spark/ holds Spark's own jars). */
+  public Path launcher() {
+    return lib.resolveSibling("jobs").resolve("score-sde");
+  }
+
   /** {@code lib/score-sde.jar}: Main-Class and the manifest Class-Path to {@code lib/deps/}. */
   public Path jobJar() {
     return lib.resolve("score-sde.jar");
