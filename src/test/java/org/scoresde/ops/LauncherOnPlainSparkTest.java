@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoresde.bench.LocalStandaloneCluster;
@@ -31,8 +32,10 @@ import org.scoresde.testing.ToyMixture;
  * The launcher against a standalone cluster whose workers run a plain Spark installation and have
  * nothing of this project: shard, train, evaluate and sample, every path on HDFS, with no option
  * beyond {@code --master}. The executors can only work if the driver ships the application jar and
- * its libraries itself.
+ * its libraries itself. Tagged heavy (3-6 minutes on a loaded 2-core machine): {@code .ci/run} runs it
+ * after the suite, with the YARN test.
  */
+@Tag("heavy")
 class LauncherOnPlainSparkTest {
   /** Jars only the application brings: a worker that had them would make this test prove nothing. */
   private static final List<String> APPLICATION_JARS = List.of("nd4j-", "deeplearning4j-", "dl4j-spark", "picocli-",
