@@ -2,6 +2,7 @@ package org.scoresde.spark;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,13 +35,18 @@ public final class SparkSessions {
           (executorOptions + " -D" + OneDnn.EXTENSION_PROPERTY + "=" + nativeVariant).trim());
     }
     String executorExtension = executorExtension(conf.get("spark.executor.extraJavaOptions", ""));
+    boolean containersHaveApplicationJars = false;
     if (!conf.contains("spark.master")) {
       String m = master == null ? "local[*]" : master;
       if ("yarn".equals(m) && !conf.contains("spark.yarn.archive") && !conf.contains("spark.yarn.jars")
           && System.getenv("SPARK_HOME") == null) {
         // the containers' class path, as the launcher's: Spark's jars and the application's (one libnd4j build)
-        ApplicationJars.sparkJarsBesideRunningJar().ifPresent(spark -> ApplicationJars.ofRunningJar(executorExtension)
-            .ifPresent(jars -> conf.set("spark.yarn.jars", spark + "," + uris(jars))));
+        Optional<String> spark = ApplicationJars.sparkJarsBesideRunningJar();
+        Optional<List<Path>> jars = ApplicationJars.ofRunningJar(executorExtension);
+        if (spark.isPresent() && jars.isPresent()) {
+          conf.set("spark.yarn.jars", spark.get() + "," + uris(jars.get()));
+          containersHaveApplicationJars = true;
+        }
       }
       YarnMaster.check(m, System.getenv(), conf);
       conf.setMaster(m);
@@ -48,7 +54,7 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-    } else if (!conf.contains("spark.jars") && !conf.contains("spark.yarn.jars")) {
+    } else if (!containersHaveApplicationJars && !conf.contains("spark.jars")) {
       ApplicationJars.ofRunningJar(executorExtension).ifPresent(jars -> conf.set("spark.jars", uris(jars)));
     }
     return SparkSession.builder().config(conf).getOrCreate();
