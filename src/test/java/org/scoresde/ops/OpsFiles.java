@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.scoresde.testing.SparkDistribution;
 
 /** Where the operations tests find the project's files and the JVM flags they start child JVMs with. */
 final class OpsFiles {
@@ -14,8 +15,7 @@ final class OpsFiles {
 
   /** The project directory (surefire sets SCORE_SDE_HOME; else the working directory). */
   static Path home() {
-    String h = System.getenv("SCORE_SDE_HOME");
-    return Path.of(h == null ? "" : h).toAbsolutePath();
+    return SparkDistribution.projectHome();
   }
 
   /** The --add-opens flags of pom.xml's java17.opens property: what every JVM of the project needs on Java 17. */

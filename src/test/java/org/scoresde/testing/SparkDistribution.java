@@ -134,7 +134,7 @@ public final class SparkDistribution {
   }
 
   /** The project directory (surefire sets SCORE_SDE_HOME; else the working directory). */
-  static Path projectHome() {
+  public static Path projectHome() {
     String h = System.getenv("SCORE_SDE_HOME");
     return Path.of(h == null ? "" : h).toAbsolutePath();
   }
