@@ -2,6 +2,7 @@ package org.scoresde.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -115,12 +116,32 @@ public final class MiniYarn implements AutoCloseable {
    */
   public String containerLogs(String id, int lines) throws IOException {
     StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.walk(cluster.getTestWorkDir().toPath())) {
-      List<Path> logs = files.filter(Files::isRegularFile)
-          .filter(f -> f.toString().contains("-logDir-nm") && f.toString().contains("/" + id + "/"))
-          .filter(f -> !f.getFileName().toString().equals("directory.info")).sorted().toList();
+    // only the NodeManagers' log directories: their local directories are being cleaned up while an application ends
+    List<Path> logDirs;
+    try (Stream<Path> dirs = Files.walk(cluster.getTestWorkDir().toPath(), 2)) {
+      logDirs = dirs.filter(Files::isDirectory).filter(d -> d.getFileName().toString().contains("-logDir-nm")).toList();
+    }
+    for (Path dir : logDirs) {
+      Path app = dir.resolve(id);
+      if (!Files.isDirectory(app)) {
+        continue;
+      }
+      List<Path> logs;
+      try (Stream<Path> files = Files.walk(app)) {
+        logs = files.filter(Files::isRegularFile)
+            .filter(f -> !f.getFileName().toString().equals("directory.info")).sorted().toList();
+      } catch (IOException | UncheckedIOException e) {
+        all.append("\n(").append(app).append(" went while being read: ").append(e).append(")\n");
+        continue;
+      }
       for (Path f : logs) {
-        List<String> text = Files.readAllLines(f);
+        List<String> text;
+        try {
+          text = Files.readAllLines(f);
+        } catch (IOException e) {
+          all.append("\n(").append(f).append(" went while being read: ").append(e).append(")\n");
+          continue;
+        }
         all.append("\n===== ").append(f.getParent().getFileName()).append('/').append(f.getFileName())
             .append(text.size() > lines ? " (last " + lines + " of " + text.size() + " lines)" : "").append(" =====\n");
         text.subList(Math.max(0, text.size() - lines), text.size()).forEach(l -> all.append(l).append('\n'));
