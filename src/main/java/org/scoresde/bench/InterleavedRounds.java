@@ -73,9 +73,14 @@ final class InterleavedRounds {
         new SingleConvolution.Figures(pooled(n -> n.singleConv().layer()), pooled(n -> n.singleConv().op())));
   }
 
-  /** The matrix-product figure over the rounds. */
+  /** The matrix-product figure (Nd4j.gemm) over the rounds. */
   Measurement gemm() {
     return Measurement.of(ours.stream().mapToDouble(r -> r.gemm().median()).toArray());
+  }
+
+  /** The matrix-product figure of libnd4j's matmul op over the rounds. */
+  Measurement matmulOp() {
+    return Measurement.of(ours.stream().mapToDouble(r -> r.matmulOp().median()).toArray());
   }
 
   /** The peer's document of the first round (its build, parameters and variants), or why it is unavailable. */

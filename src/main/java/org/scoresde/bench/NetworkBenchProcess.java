@@ -32,7 +32,7 @@ public final class NetworkBenchProcess {
   private NetworkBenchProcess() {}
 
   /** What the child measured. */
-  record Result(NetworkBench.Figures network, Measurement gemm) {}
+  record Result(NetworkBench.Figures network, Measurement gemm, Measurement matmulOp) {}
 
   /** Runs the child with the effective settings and reads its result. */
   static Result run(Settings settings, BenchSettings bench, Path work, Consumer<String> log)
@@ -59,7 +59,8 @@ public final class NetworkBenchProcess {
       throw new IllegalStateException("the network benchmark JVM failed (exit " + p.exitValue() + "); see " + err);
     }
     JsonNode root = new ObjectMapper().readTree(text.substring(text.lastIndexOf('\n') + 1));
-    return new Result(NetworkBench.Figures.read(root.get("network")), Measurement.read(root.get("gemm")));
+    return new Result(NetworkBench.Figures.read(root.get("network")), Measurement.read(root.get("gemm")),
+        Measurement.read(root.get("matmul_op")));
   }
 
   private static void forwardProgress(java.io.BufferedReader lines, Consumer<String> log) throws IOException {
@@ -79,11 +80,14 @@ public final class NetworkBenchProcess {
     Stopwatch watch = bench.stopwatch();
     System.err.println("network: float32 matrix product " + bench.gemmSize() + "^2");
     Measurement gemm = GemmCeiling.measure(bench.gemmSize(), watch.withRepeats(5));
+    System.err.println("network: the same product by libnd4j's matmul op (oneDNN)");
+    Measurement matmulOp = GemmCeiling.measureOp(bench.gemmSize(), watch.withRepeats(5));
     NetworkBench.Figures net = new NetworkBench(ScoreNetworkConfig.defaultFor(1, 28, 28), SdeSettings.sde(settings),
         bench.batchSize()).run(watch, bench.likelihoodNfe(), s -> System.err.println("network: " + s));
     ObjectNode root = new ObjectMapper().createObjectNode();
     net.write(root.putObject("network"));
     gemm.write(root.putObject("gemm"));
+    matmulOp.write(root.putObject("matmul_op"));
     System.out.println(root);
     System.out.flush();
     System.exit(0);

@@ -76,7 +76,7 @@ class InterleavedRoundsTest {
     Measurement m = Measurement.single(train);
     Backend backend = new Backend("CpuBackend", "-onednn-avx512", "true", Map.of(), 2);
     return new NetworkBenchProcess.Result(new NetworkBench.Figures(PARAMETERS, 1e6, backend, m, m, m, m, 8,
-        new SingleConvolution.Figures(m, m)), m);
+        new SingleConvolution.Figures(m, m)), m, m);
   }
 
   private static PyTorchPeer.Result peer(double train) throws IOException {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandTest {
   private static final List<String> EXPECTED = List.of("training step", "forward (score)", "forward + VJP",
       "training step, one thread", "forward + VJP, one thread",
-      "convolutions in forward", "local[2] / local[1]", "parameter averaging overhead (fit / local[1] - 1)",
+      "convolutions in forward", "the same product, libnd4j matmul op", "physical peak", "ceiling / physical peak",
+      "training step's effective convolution FLOP rate / ceiling", "local[2] / local[1]", "parameter averaging overhead (fit / local[1] - 1)",
       "evaluate peak RSS 10x / 1x", "evaluate peak live heap 10x / 1x", "evaluate peak RSS 10x / 1x, network",
       "evaluate peak live heap 10x / 1x, network");
 
@@ -58,6 +59,9 @@ class BenchCommandTest {
     }
     assertTrue(names.stream().anyMatch(n -> n.startsWith("likelihood, ")), names.toString());
     assertTrue(names.stream().anyMatch(n -> n.startsWith("sgemm ")), names.toString());
+    assertTrue(figures.get("the same product, libnd4j matmul op").get("ours").get("median").asDouble() > 0,
+        figures.get("the same product, libnd4j matmul op").toString());
+    assertTrue(root.get("machine").get("physical_peak_gflops").asDouble() > 0, root.get("machine").toString());
     boolean peer = root.get("peer").get("status").asText().equals("ok");
     if (peer) {
       for (String key : List.of("peer", "peer_one_thread")) {
