@@ -7,7 +7,7 @@
 #
 # Usage: jobs/demo-paired.sh OUT_DIR
 #   CONTROL: the control's train settings; default: the recipe the demo trained with on 2026-12-06
-#   (sigma^2 weighting, uniform times, learning rate 1e-3, warm-up 20).
+#   (the VP SDE, sigma^2 weighting, uniform times, learning rate 1e-3, warm-up 20).
 #   MASTER (local[2]); MINUTES, LIMIT, REPEATS, TOLERANCE: the demo's training minutes and evaluation
 #   (defaults: the demo.* values of conf/defaults.conf, 5, 200, 1, 1e-3; change them together with it).
 # Resumable: a step whose output has _SUCCESS is skipped. Run it on a quiet machine: both recipes get
@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: jobs/demo-paired.sh OUT_DIR}"
 master="${MASTER:-local[2]}"
-control_settings="${CONTROL:---set train.weighting=sigma2 --set train.time-sampler=uniform --set train.learning-rate=1e-3 --set train.warmup=20}"
+control_settings="${CONTROL:---set sde.name=vp --set train.weighting=sigma2 --set train.time-sampler=uniform --set train.learning-rate=1e-3 --set train.warmup=20}"
 minutes="${MINUTES:-5}"
 limit="${LIMIT:-200}"
 repeats="${REPEATS:-1}"

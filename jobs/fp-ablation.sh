@@ -44,7 +44,7 @@ for split in train test; do
       --output "$out/$split" --shards 2 --overwrite
 done
 
-common=(--master "$master" --set train.batch-size=32 --set train.averaging-frequency=4 --set train.workers=2
+common=(--master "$master" --set sde.name=vp --set train.batch-size=32 --set train.averaging-frequency=4 --set train.workers=2
         --set train.warmup=20 --set train.learning-rate=2e-3 --set train.checkpoint-every=1000
         --set train.probe-every=1
         --set net.base-channels=64 --set net.residual-blocks=2)

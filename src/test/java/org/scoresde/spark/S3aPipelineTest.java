@@ -112,7 +112,7 @@ class S3aPipelineTest {
     }
     ModelFile.Model model = HadoopModelFiles.open(HadoopModelFiles.read(fs, path("/run/model.zip")), "model");
     assertTrue(model.metadata().network().vector());
-    assertEquals("vp", model.metadata().sdeName());
+    assertEquals("subvp", model.metadata().sdeName(), "the model carries the SDE it was trained with (the default)");
 
     assertEquals(0, Main.execute("evaluate", "--master", "local[2]", "--model", ROOT + "/run/model.zip",
         "--data", ROOT + "/shards", "--out", ROOT + "/run/eval", "--limit", "8", "--rtol", "1e-3", "--atol", "1e-3"));
