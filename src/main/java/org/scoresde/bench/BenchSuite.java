@@ -208,6 +208,7 @@ public final class BenchSuite {
     s.put("spark_images", spark.images());
     s.put("spark_averaging_frequency", spark.averagingFrequency());
     s.put("spark_omp_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+    s.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
     ObjectNode network = root.putObject("network");
     network.put("parameters", net.parameters());
     network.put("conv_mflop_per_image", net.convFlopsPerImage() / 1e6);

@@ -28,6 +28,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.enabled", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    // idle OpenMP threads sleep: spinning ones collapse a team whose core another process shares (BENCHMARKS.md)
+    conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     String nativeVariant = OneDnn.selectPlatform();
     String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
     if (!nativeVariant.isEmpty() && !executorOptions.contains(OneDnn.EXTENSION_PROPERTY)) {
