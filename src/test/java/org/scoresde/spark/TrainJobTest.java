@@ -58,7 +58,7 @@ class TrainJobTest {
     }
     var model = HadoopModelFiles.open(HadoopModelFiles.read(
         org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out.resolve("model.zip").toString())), "model");
-    assertEquals("vp", model.metadata().sdeName());
+    assertEquals("subvp", model.metadata().sdeName(), "the model carries the SDE it was trained with (the default)");
     assertTrue(model.metadata().network().vector());
     // every checkpoint carries the model file of its moment: the newest is the run's, an older one evaluates
     var fs = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration());
