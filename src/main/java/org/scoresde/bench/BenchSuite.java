@@ -72,11 +72,12 @@ public final class BenchSuite {
           "forward_images_per_second", peerFlops / 1e9, null));
       figures.add(rounds.figure("convolutions in training (3x forward FLOPs)", "GFLOP/s", NetworkBench.Figures::train,
           3 * convFlops / 1e9, "train_images_per_second", 3 * peerFlops / 1e9, null));
+      double effectiveGflops = net.train().median() * 3 * convFlops / 1e9;
       figures.add(new Figure("training step's effective convolution FLOP rate / ceiling", "",
-          Measurement.single(net.train().median() * 3 * convFlops / 1e9 / ceiling), null,
+          Measurement.single(effectiveGflops / ceiling), null,
           "the convolution FLOPs of a step over its whole time (every other op included); target >= 0.40"));
       figures.add(new Figure("training step's effective convolution FLOP rate / physical peak", "",
-          Measurement.single(net.train().median() * 3 * convFlops / 1e9 / peak.gflops()), null, null));
+          Measurement.single(effectiveGflops / peak.gflops()), null, null));
       figures.add(rounds.figure("one 3x3 convolution, 32 channels, 14x14, forward", "GFLOP/s", n -> n.singleConv().layer(),
           1, "single_conv_gflops", 1, "the convolution alone through its DL4J layer (graph.output); PyTorch: nn.Conv2d"));
       figures.add(rounds.figure("the same convolution, libnd4j conv2d op alone", "GFLOP/s", n -> n.singleConv().op(),
@@ -169,7 +170,7 @@ public final class BenchSuite {
           null, String.format("%.0f / %.0f MB", network.small().liveHeapKb() / 1024.0, network.large().liveHeapKb() / 1024.0)));
 
       stage(7, "report");
-      root = report(settings, bench, batch, net, peer, peer1, spark, figures, loadBefore);
+      root = report(settings, bench, batch, net, peer, peer1, spark, figures, loadBefore, peak);
     } finally {
       deleteRecursively(work);
     }
@@ -178,11 +179,10 @@ public final class BenchSuite {
 
   private ObjectNode report(Settings settings, BenchSettings bench, int batch, NetworkBench.Figures net,
       PyTorchPeer.Result peer, PyTorchPeer.Result peerOneThread, SparkTrainBench.Figures spark, List<Figure> figures,
-      double loadBefore) {
+      double loadBefore, PhysicalPeak peak) {
     ObjectNode root = new ObjectMapper().createObjectNode();
     ObjectNode machine = root.putObject("machine");
     machine.put("cpu", Machine.cpuModel());
-    PhysicalPeak peak = PhysicalPeak.ofThisMachine();
     machine.put("mhz", peak.mhz());
     machine.put("float32_flops_per_cycle_per_core", peak.flopsPerCycle());
     machine.put("physical_peak_gflops", peak.gflops());

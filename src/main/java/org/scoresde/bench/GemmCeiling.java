@@ -16,18 +16,26 @@ final class GemmCeiling {
 
   /** {@code Nd4j.gemm}: the BLAS path. */
   static Measurement measure(int n, Stopwatch watch) {
-    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray a = operand(n);
+    INDArray b = operand(n);
     INDArray c = Nd4j.create(DataType.FLOAT, new long[] {n, n}, 'f');
-    return watch.rate(2.0 * n * n * (double) n / 1e9, () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0));
+    return watch.rate(productGflop(n), () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0));
   }
 
   /** libnd4j's {@code matmul} custom op: the oneDNN path when the platform helper is built in. */
   static Measurement measureOp(int n, Stopwatch watch) {
-    INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-    INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+    INDArray a = operand(n);
+    INDArray b = operand(n);
     INDArray c = Nd4j.create(DataType.FLOAT, n, n);
     DynamicCustomOp op = DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(c).build();
-    return watch.rate(2.0 * n * n * (double) n / 1e9, () -> Nd4j.exec(op));
+    return watch.rate(productGflop(n), () -> Nd4j.exec(op));
+  }
+
+  private static INDArray operand(int n) {
+    return Nd4j.rand(DataType.FLOAT, n, n);
+  }
+
+  private static double productGflop(int n) {
+    return 2.0 * n * n * (double) n / 1e9;
   }
 }
