@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
+import org.scoresde.io.ManifestClassPath;
 
 /**
  * Command lines for JVMs started from this one (Spark master and workers, evaluate probes): this
@@ -43,17 +42,8 @@ final class ChildJvm {
     if (!Files.exists(p) || !out.add(p) || !Files.isRegularFile(p) || !p.toString().endsWith(".jar")) {
       return;
     }
-    try (JarFile jar = new JarFile(p.toFile())) {
-      Manifest m = jar.getManifest();
-      String cp = m == null ? null : m.getMainAttributes().getValue("Class-Path");
-      if (cp == null) {
-        return;
-      }
-      for (String entry : cp.trim().split("\\s+")) {
-        if (entry.isEmpty()) {
-          continue;
-        }
-        Path dep = entry.startsWith("file:") ? Path.of(java.net.URI.create(entry)) : p.getParent().resolve(entry);
+    try {
+      for (Path dep : ManifestClassPath.of(p)) {
         add(dep.toAbsolutePath().normalize(), out);
       }
     } catch (IOException e) {

@@ -1,7 +1,6 @@
 package org.scoresde.spark;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +8,9 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.Attributes;
-import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.scoresde.io.ManifestClassPath;
 
 /**
  * The jars the executors of a cluster need and a Spark installation lacks: the application jar and
@@ -69,16 +66,7 @@ public final class ApplicationJars {
   static List<Path> of(Path jar, String nativeExtension) throws IOException {
     List<Path> jars = new ArrayList<>();
     jars.add(jar);
-    Manifest manifest;
-    try (InputStream in = Files.newInputStream(jar); JarInputStream jin = new JarInputStream(in)) {
-      manifest = jin.getManifest();
-    }
-    String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-    if (classPath == null || classPath.isBlank()) {
-      return jars;
-    }
-    for (String entry : classPath.trim().split("\\s+")) {
-      Path library = jar.resolveSibling(entry).normalize();
+    for (Path library : ManifestClassPath.of(jar)) {
       if (Files.isRegularFile(library) && wanted(library.getFileName().toString(), nativeExtension)) {
         jars.add(library);
       }
