@@ -1,22 +1,19 @@
 package org.scoresde.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import org.scoresde.io.JarPacker;
 
 /**
  * A Spark standalone cluster on this machine, for the benchmark and the cluster tests: one master
@@ -74,7 +71,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       }
     }
     Path classesJar = shipClasses ? dir.resolve("score-sde-app.jar") : jars.resolve("score-sde-classes.jar");
-    pack(classDirectories, classesJar);
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    JarPacker.pack(classDirectories, classesJar, manifest);
     return launch(home, dir, Optional.of(classesJar).filter(j -> shipClasses), workers, cores, memory);
   }
 
@@ -196,25 +195,6 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  /** Packs the files under {@code directories} into {@code jar}; of two files of one name, the first directory's wins. */
-  private static void pack(List<Path> directories, Path jar) throws IOException {
-    Set<String> names = new HashSet<>();
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os)) {
-      for (Path classes : directories) {
-        try (Stream<Path> files = Files.walk(classes)) {
-          for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-            String name = classes.relativize(f).toString().replace('\\', '/');
-            if (names.add(name)) {
-              out.putNextEntry(new JarEntry(name));
-              Files.copy(f, out);
-              out.closeEntry();
-            }
-          }
-        }
-      }
     }
   }
 

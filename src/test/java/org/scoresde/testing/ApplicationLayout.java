@@ -1,17 +1,15 @@
 package org.scoresde.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.scoresde.io.JarPacker;
 
 /**
  * The project as {@code mvn package} lays it out, rebuilt under a directory from this build's
@@ -83,13 +81,6 @@ public record ApplicationLayout(Path root, List<Path> deps, List<Path> spark) {
     if (classPath != null) {
       mf.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
     }
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf);
-         Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-        jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, jos);
-        jos.closeEntry();
-      }
-    }
+    JarPacker.pack(List.of(classes), jar, mf);
   }
 }
