@@ -1,5 +1,8 @@
 package org.scoresde.likelihood;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -145,6 +148,23 @@ public final class ProbabilityFlowLikelihood {
     INDArray logPT = terminal.logDensity(latent).reshape(n).castTo(x0.dataType());
     return new LikelihoodResult(logPT.add(integral), logPT, integral, latent, out.evaluations(),
         out.acceptedSteps(), out.rejectedSteps(), out.evaluationsPerRow());
+  }
+
+  /**
+   * Evaluates the score and its divergence once on {@code rows} rows (x = 0 at the horizon) and drops
+   * the result. The network's workspaces only grow, to the most rows a call has had, so after this a
+   * task holds the memory of a full batch from its first step: what it holds then depends on the batch
+   * size it was given, not on how many rows its data happen to fill.
+   */
+  public void warmUp(int rows, DataType type) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows must be positive, got " + rows);
+    }
+    double[] times = new double[rows];
+    Arrays.fill(times, model.sde().horizon());
+    ScoreDivergence divergence = estimator.start(model, new long[rows], type);
+    divergence.evaluate(IntStream.range(0, rows).toArray(), Nd4j.zeros(type, rows, model.dimension()),
+        JavaArrays.vector(times, type));
   }
 
   @Override

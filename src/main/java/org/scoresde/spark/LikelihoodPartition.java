@@ -101,6 +101,11 @@ final class LikelihoodPartition implements FlatMapFunction<Iterator<Tuple2<Examp
     ProbabilityFlowLikelihood pf = new ProbabilityFlowLikelihood(score, DivergenceEstimator.parse(trace, probes))
         .withEta(eta).withTolerances(rtol, atol);
     int d = score.dimension();
+    if (rows.hasNext()) {
+      try (NativeGarbage collector = NativeGarbage.collectEvery(NativeGarbage.DEFAULT_WINDOW)) {
+        pf.warmUp(batchSize, type);
+      }
+    }
     return new Iterator<>() {
       /** Examples whose draws are under way, in input order; the last may have draws left to schedule. */
       private final Deque<Pending> pending = new ArrayDeque<>();
