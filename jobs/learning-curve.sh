@@ -39,7 +39,6 @@ if [ ! -f "$run/_SUCCESS" ]; then
   [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
   # shellcheck disable=SC2086
   "$sd" train --master "$master" --data "$data/train" --out "$run" --minutes "$longest" "${start[@]}" \
-      --set train.warmup=20 --set train.learning-rate=1e-3 \
       --set train.checkpoint-every="$every" --set train.checkpoint-keep=100000 ${SETTINGS:-}
 fi
 
