@@ -44,7 +44,7 @@ final class ChildJvm {
     }
     try {
       for (Path dep : ManifestClassPath.of(p)) {
-        add(dep.toAbsolutePath().normalize(), out);
+        add(dep, out);
       }
     } catch (IOException e) {
       // not a readable jar: keep it as it is

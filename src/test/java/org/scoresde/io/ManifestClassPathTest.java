@@ -2,29 +2,19 @@ package org.scoresde.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.testing.ApplicationLayout;
 
 class ManifestClassPathTest {
   @TempDir Path dir;
 
   private Path jar(String classPath) throws Exception {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    if (classPath != null) {
-      manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-    }
     Path jar = Files.createDirectories(dir.resolve("lib")).resolve("app.jar");
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-      j.flush();
-    }
+    ApplicationLayout.writeJar(Files.createDirectories(dir.resolve("classes")), jar, classPath);
     return jar;
   }
 

@@ -3,15 +3,12 @@ package org.scoresde.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scoresde.testing.ApplicationLayout;
 
 class ApplicationJarsTest {
   private static final List<String> LIBRARIES = List.of("picocli-4.7.7.jar", "nd4j-native-1.0.0-M2.1.jar",
@@ -48,15 +45,8 @@ class ApplicationJarsTest {
     for (String l : LIBRARIES) {
       Files.writeString(deps.resolve(l), "");
     }
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    if (classPath != null) {
-      mf.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-    }
     Path jar = dir.resolve("lib/score-sde.jar");
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, mf)) {
-      out.flush();
-    }
+    ApplicationLayout.writeJar(Files.createDirectories(dir.resolve("classes")), jar, classPath);
     return jar;
   }
 
