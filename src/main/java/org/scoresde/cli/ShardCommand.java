@@ -7,6 +7,7 @@ import org.scoresde.config.UserError;
 import org.scoresde.data.InputRequest;
 import org.scoresde.data.Resize;
 import org.scoresde.data.ShardFormat;
+import org.scoresde.data.Slice;
 import org.scoresde.spark.ShardJob;
 import org.scoresde.spark.ShardRequest;
 import org.scoresde.spark.ShardResult;
@@ -51,6 +52,12 @@ public final class ShardCommand implements Callable<Integer> {
   @Option(names = "--resize", paramLabel = "HxW", description = "images: resample every image to this size (area average down, bilinear up).")
   String resize;
 
+  @Option(names = "--range", paramLabel = "FROM:TO", description = "Keep only the examples at positions FROM to TO-1 of the"
+      + " input's shuffle by --seed, numbered from 0 (the manifest records the range). With one seed, ranges that do not"
+      + " overlap are disjoint random subsets: 0:55000 and 55000:60000 of Fashion-MNIST's training file make a training"
+      + " set and a validation set.")
+  String range;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   boolean overwrite;
 
@@ -77,6 +84,14 @@ public final class ShardCommand implements Callable<Integer> {
     if (labels != null && fmt != ShardFormat.IDX) {
       throw new UserError("--labels applies to --format idx only (cifar10 records and image sub-folders carry their labels)");
     }
+    Slice slice = null;
+    if (range != null) {
+      try {
+        slice = Slice.parse(range);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--range: " + e.getMessage());
+      }
+    }
     int n = shards != null ? shards : settings.getInt("shard.shards");
     if (n < 0) {
       throw new UserError((shards != null ? "--shards" : "shard.shards") + " must be 0 (chosen from the cluster and the data size)"
@@ -88,7 +103,7 @@ public final class ShardCommand implements Callable<Integer> {
       throw new UserError("shard.split-bytes and shard.target-shard-bytes must be positive");
     }
     ShardRequest req = new ShardRequest(new InputRequest(fmt, input, labels, split, size, splitBytes), output, n, overwrite,
-        settings.getLong("seed"), target, settings.getDouble("shard.progress-seconds"));
+        settings.getLong("seed"), target, settings.getDouble("shard.progress-seconds"), slice);
     boolean shared = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.create("shard", common.master());
     try {

@@ -17,6 +17,11 @@ public record Example(long index, int label, byte[] pixels, float[] values) impl
     return new Example(index, label, null, values);
   }
 
+  /** The same example under another index (a slice renumbers what it keeps). */
+  public Example withIndex(long newIndex) {
+    return new Example(newIndex, label, pixels, values);
+  }
+
   /** The number of stored values (pixels or floats). */
   public int size() {
     return pixels != null ? pixels.length : values.length;

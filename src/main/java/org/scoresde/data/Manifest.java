@@ -22,7 +22,8 @@ import org.apache.hadoop.fs.Path;
  * shards hold without scanning them: the example count and shape, the encoding (8-bit pixels or float
  * vectors), the shard files with their row counts, per-channel mean and standard deviation (in the
  * units of the stored values: 0..255 for pixels), the label counts, and a content checksum
- * ({@link RowDigest}) that identifies the data whatever the shard count or seed.
+ * ({@link RowDigest}) that identifies the data whatever the shard count or seed. {@code range} [FROM, TO]
+ * is present when the shards hold a {@link Slice} of the input's seeded shuffle (then {@code seed} chose it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -44,7 +45,8 @@ public record Manifest(
     @JsonProperty("classes") List<String> classes,
     @JsonProperty("checksum") String checksum,
     @JsonProperty("checksum_algorithm") String checksumAlgorithm,
-    @JsonProperty("sources") List<String> sources) {
+    @JsonProperty("sources") List<String> sources,
+    @JsonProperty("range") List<Long> range) {
 
   public static final String FILE_NAME = "manifest.json";
   public static final int VERSION = 1;
@@ -68,6 +70,7 @@ public record Manifest(
     labelCounts = labelCounts == null ? null : new TreeMap<>(labelCounts);
     classes = classes == null ? null : List.copyOf(classes);
     sources = sources == null ? null : List.copyOf(sources);
+    range = range == null ? null : List.copyOf(range);
   }
 
   @JsonIgnore
@@ -124,6 +127,10 @@ public record Manifest(
     long rows = shardFiles.stream().mapToLong(ShardFile::rows).sum();
     if (rows != count) {
       throw new IllegalArgumentException("manifest's shard files hold " + rows + " rows but its count is " + count);
+    }
+    if (range != null && (range.size() != 2 || range.get(0) == null || range.get(1) == null
+        || range.get(1) - range.get(0) != count)) {
+      throw new IllegalArgumentException("manifest's range " + range + " does not span its count " + count);
     }
   }
 

@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -41,6 +42,7 @@ import org.scoresde.data.RowDigest;
 import org.scoresde.data.ShardPermutation;
 import org.scoresde.data.ShardSchema;
 import org.scoresde.data.ShardStats;
+import org.scoresde.data.Slice;
 import org.scoresde.data.SplitReader;
 import org.scoresde.io.AtomicOutput;
 import scala.Tuple2;
@@ -80,15 +82,21 @@ public final class ShardJob {
       } catch (InputProblem e) {
         throw new UserError(e.getMessage());
       }
-      Layout layout = input.layout();
+      Layout read = input.layout();
+      Slice slice = req.slice();
+      if (slice != null && !slice.fitsIn(read.count())) {
+        throw new UserError("--range " + slice + " reaches beyond the input's " + read.count() + " examples (TO is at most "
+            + read.count() + ")");
+      }
+      Layout layout = slice == null ? read : read.withCount(slice.size());
       int shards = shardCount(req, layout, jsc.defaultParallelism());
-      try (ShardProgress p = ShardProgress.start(spark.sparkContext(), layout.count(), req.progressSeconds(), progress)) {
-        write(spark, jsc, input, shards, req.seed(), out.temporary());
+      try (ShardProgress p = ShardProgress.start(spark.sparkContext(), read.count(), req.progressSeconds(), progress)) {
+        write(spark, jsc, input, slice, shards, req.seed(), out.temporary());
       }
       List<String> files = nameShards(out.fileSystem(), out.temporary(), shards);
       ShardStats stats = summarize(spark, layout, out.temporary(), files);
       check(stats, layout, shards);
-      Manifest manifest = manifest(req, input, shards, stats, sizes(out.fileSystem(), out.temporary()));
+      Manifest manifest = manifest(req, layout, input.sources(), shards, stats, sizes(out.fileSystem(), out.temporary()));
       manifest.write(out.fileSystem(), new Path(out.temporary(), Manifest.FILE_NAME));
       out.commit();
       return new ShardResult(display(out.target()), manifest, (System.nanoTime() - t0) / 1e9);
@@ -112,17 +120,26 @@ public final class ShardJob {
     return (int) Math.min(n, Math.min(layout.count(), 100_000));
   }
 
+  /**
+   * Reads every split, ranks each example by the seeded shuffle and writes shard rank mod N; with a slice,
+   * only the ranks in it, renumbered from 0 (the rank minus the slice's start is the example's new index).
+   */
   private static <S extends Serializable> void write(SparkSession spark, JavaSparkContext jsc, PlannedInput<S> input,
-      int shards, long seed, Path dir) {
+      Slice slice, int shards, long seed, Path dir) {
     Layout layout = input.layout();
     SplitReader<S> reader = input.reader();
     ShardPermutation perm = new ShardPermutation(layout.count(), seed);
     Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(jsc.hadoopConfiguration()));
     CollectionAccumulator<ReadProblem> problems = jsc.sc().collectionAccumulator("shard input problems");
     List<S> splits = input.splits();
-    JavaRDD<Row> rows = jsc.parallelize(splits, splits.size())
+    JavaPairRDD<Long, Example> ranked = jsc.parallelize(splits, splits.size())
         .mapPartitionsWithIndex((part, it) -> readAll(reader, it, part, conf.value().get(), problems), false)
-        .mapToPair(e -> new Tuple2<>(perm.permute(e.index()), e))
+        .mapToPair(e -> new Tuple2<>(perm.permute(e.index()), e));
+    if (slice != null) {
+      ranked = ranked.filter(t -> slice.contains(t._1()))
+          .mapToPair(t -> new Tuple2<>(t._1() - slice.from(), t._2().withIndex(t._1() - slice.from())));
+    }
+    JavaRDD<Row> rows = ranked
         .repartitionAndSortWithinPartitions(new ShardPartitioner(shards))
         .map(t -> ShardSchema.toRow(t._2(), layout));
     try {
@@ -252,13 +269,14 @@ public final class ShardJob {
     return sizes;
   }
 
-  private static Manifest manifest(ShardRequest req, PlannedInput<?> input, int shards, ShardStats stats, Map<String, Long> sizes) {
-    Layout l = input.layout();
+  private static Manifest manifest(ShardRequest req, Layout l, List<String> sources, int shards, ShardStats stats,
+      Map<String, Long> sizes) {
     List<Manifest.ShardFile> files = new ArrayList<>();
     stats.rowsPerFile().forEach((f, n) -> files.add(new Manifest.ShardFile(f, n, sizes.get(f))));
     return new Manifest(Manifest.VERSION, l.format().id(), l.encoding().id(), l.count(), l.height(), l.width(),
         l.channels(), shards, files, req.input().split(), req.seed(), boxed(stats.mean()), boxed(stats.std()),
-        stats.labelCounts(), l.classes(), RowDigest.hex(stats.checksum()), RowDigest.ALGORITHM, input.sources());
+        stats.labelCounts(), l.classes(), RowDigest.hex(stats.checksum()), RowDigest.ALGORITHM, sources,
+        req.slice() == null ? null : List.of(req.slice().from(), req.slice().to()));
   }
 
   private static List<Double> boxed(double[] v) {

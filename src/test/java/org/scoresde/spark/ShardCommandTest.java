@@ -80,7 +80,7 @@ class ShardCommandTest {
   void helpDescribesTheCommand() {
     Run r = cli("--help");
     assertEquals(0, r.exit());
-    for (String option : new String[] {"--format", "--input", "--output", "--shards", "--labels", "--split", "--resize", "--overwrite", "--seed"}) {
+    for (String option : new String[] {"--format", "--input", "--output", "--shards", "--labels", "--split", "--resize", "--range", "--overwrite", "--seed"}) {
       assertTrue(r.out().contains(option), option + " missing from help:\n" + r.out());
     }
   }
@@ -107,6 +107,16 @@ class ShardCommandTest {
     Path out = tmp.resolve("trunc-out");
     Run r = cli("--format", "idx", "--input", in.toString(), "--output", out.toString(), "--shards", "2");
     assertRefused(r, out, in + ": truncated or corrupt gzip data");
+  }
+
+  @Test
+  void aBadRangeIsOneErrorLine() throws Exception {
+    Path in = TestFiles.put(tmp.resolve("range/images"), TestFiles.idxImages(30, 8, 8));
+    Path out = tmp.resolve("range-out");
+    assertRefused(cli("--format", "idx", "--input", in.toString(), "--output", out.toString(), "--range", "20-30"), out,
+        "--range: expected FROM:TO (e.g. 55000:60000), got '20-30'");
+    assertRefused(cli("--format", "idx", "--input", in.toString(), "--output", out.toString(), "--range", "20:31"), out,
+        "--range 20:31 reaches beyond the input's 30 examples (TO is at most 30)");
   }
 
   @Test

@@ -24,7 +24,9 @@ import org.scoresde.data.Cifar10Input;
 import org.scoresde.data.Example;
 import org.scoresde.data.Manifest;
 import org.scoresde.data.ShardFormat;
+import org.scoresde.data.ShardPermutation;
 import org.scoresde.data.ShardSchema;
+import org.scoresde.data.Slice;
 import org.scoresde.data.TestFiles;
 
 /** The shard job on local[2] with CIFAR-10 batches, PNG folders and CSV vectors the tests write. */
@@ -105,6 +107,41 @@ class ShardJobTest {
     assertEquals(a.manifest().checksum(), b.manifest().checksum());
     assertEquals(a.manifest().checksum(), c.manifest().checksum());
     assertEquals(a.manifest().checksum(), d.manifest().checksum());
+  }
+
+  @Test
+  void slicesOfOneSeedsShuffleAreDisjointRandomSubsetsRenumberedFromZero() throws Exception {
+    ShardRequest whole = ShardTesting.request(ShardFormat.CIFAR10, cifar().toString(), null, tmp.resolve("s").toString(), 3, 5,
+        null, 10L * Cifar10Input.RECORD);
+    Map<Long, Long> original = new TreeMap<>();
+    for (String range : new String[] {"0:45", "45:60"}) {
+      Slice slice = Slice.parse(range);
+      ShardRequest req = new ShardRequest(whole.input(), tmp.resolve("slice-" + slice.from()).toString(), 3, false, 5,
+          whole.targetShardBytes(), 0, slice);
+      ShardResult r = ShardJob.run(spark, req, System.err);
+      Manifest m = r.manifest();
+      assertEquals(slice.size(), m.count());
+      assertEquals(List.of(slice.from(), slice.to()), m.range());
+      assertEquals(m.count(), m.labelCounts().values().stream().mapToLong(Long::longValue).sum());
+      Map<Long, Example> back = ShardTesting.byIndex(spark, r.dir());
+      assertEquals(slice.size(), back.size());
+      ShardPermutation shuffle = new ShardPermutation(60, 5);
+      for (long i = 0; i < 60; i++) {
+        long rank = shuffle.permute(i);
+        if (slice.contains(rank)) {
+          Example e = back.get(rank - slice.from());
+          assertArrayEquals(TestFiles.pixels(i, 3072), e.pixels(), "input example " + i + " at shuffle position " + rank);
+          assertEquals(TestFiles.cifarLabel(i), e.label());
+          assertEquals(null, original.put(i, rank), "input example " + i + " in two slices");
+        }
+      }
+    }
+    assertEquals(60, original.size(), "the two slices hold the whole input");
+    Path beyond = tmp.resolve("slice-beyond");
+    UserError e = assertThrows(UserError.class, () -> ShardJob.run(spark, new ShardRequest(whole.input(), beyond.toString(),
+        3, false, 5, whole.targetShardBytes(), 0, Slice.parse("50:61")), System.err));
+    assertEquals("--range 50:61 reaches beyond the input's 60 examples (TO is at most 60)", e.getMessage());
+    assertTrue(ShardTesting.nothingAt(beyond));
   }
 
   /** The index column of each shard file, in file order (one read of the whole directory). */

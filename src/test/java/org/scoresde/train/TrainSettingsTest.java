@@ -17,7 +17,7 @@ import org.scoresde.sde.SubVpSde;
 class TrainSettingsTest {
   /** A 28x28 grey image dataset's manifest: all the network settings look at is the shape. */
   private static final Manifest IMAGES = new Manifest(1, "idx", "uint8", 10, 28, 28, 1, 1, List.of(), "train", 1,
-      null, null, null, null, "0", "x", List.of());
+      null, null, null, null, "0", "x", List.of(), null);
 
   private static Settings settings(String... overrides) {
     return Settings.load(null, List.of(overrides));
