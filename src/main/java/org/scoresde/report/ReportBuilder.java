@@ -229,7 +229,7 @@ public final class ReportBuilder {
     return new ReportDocument.Section("evaluation", "Evaluation", blocks);
   }
 
-  /** The evaluated checkpoints, when there are two or more: a plot against training time and a table. */
+  /** The evaluated checkpoints, when there are two or more: a plot against the examples seen and a table. */
   private static void learningCurve(LearningCurve curve, List<Block> blocks) {
     if (!curve.drawable()) {
       return;
@@ -237,7 +237,8 @@ public final class ReportBuilder {
     String unit = curve.points().get(0).evaluation().unit();
     blocks.add(new Block.Subheading("Learning curve"));
     ReportPlots.learningCurve(curve).ifPresent(p -> blocks.add(plot(p, "The " + unit + " of the checkpoints that were "
-        + "evaluated (`checkpoints/round-N/eval/`), against the training time at the checkpoint; bars are 95% intervals.")));
+        + "evaluated (`checkpoints/round-N/eval/`), against the examples seen at the checkpoint (logarithmic axis; unlike "
+        + "the training time, it does not depend on the machine's speed or load); bars are 95% intervals.")));
     List<List<String>> rows = new ArrayList<>();
     for (LearningCurve.Point p : curve.points()) {
       Evaluation e = p.evaluation();

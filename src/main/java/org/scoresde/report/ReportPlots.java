@@ -201,20 +201,24 @@ public final class ReportPlots {
     return Optional.of(encode(c, file, "Samples"));
   }
 
-  /** The evaluated checkpoints' values against training minutes, with their 95% intervals as error bars. */
+  /**
+   * The evaluated checkpoints' values against the examples seen (a logarithmic axis; a count that, unlike
+   * wall time, does not depend on the machine's speed or load), with their 95% intervals as error bars.
+   */
   public static Optional<Picture> learningCurve(LearningCurve curve) {
     if (!curve.drawable()) {
       return Optional.empty();
     }
     List<LearningCurve.Point> points = curve.points();
-    double[] x = points.stream().mapToDouble(p -> p.seconds() / 60).toArray();
+    double[] x = points.stream().mapToDouble(p -> Math.max(1, p.examples())).toArray();
     double[] y = points.stream().mapToDouble(p -> p.evaluation().value()).toArray();
     double[] err = points.stream().mapToDouble(p -> {
       Evaluation e = p.evaluation();
       return Double.isFinite(e.ciHi()) && Double.isFinite(e.ciLo()) ? (e.ciHi() - e.ciLo()) / 2 : 0;
     }).toArray();
     String unit = points.get(0).evaluation().unit();
-    XYChart c = chart("Learning curve", "training time (minutes)", unit);
+    XYChart c = chart("Learning curve", "examples seen", unit);
+    c.getStyler().setXAxisLogarithmic(true);
     XYSeries s = c.addSeries(unit, x, y, err);
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     s.setLineColor(PALETTE[0]);
