@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Capacity and optimizer at one training budget, chosen on a validation set held out of the training file
+# (docs/likelihood-training.md): the test images are not looked at, so the choice can be reported on them
+# once afterwards.
+#
+# Data: Fashion-MNIST's training file cut by `shard --range` (one seed, so disjoint random subsets) into
+# 55 000 images to train on (DATA/fit) and 5 000 to choose with (DATA/validation).
+# Configurations (name: what differs from train's defaults):
+#   default      nothing                          lr-2e-3      train.learning-rate = 2e-3
+#   lr-5e-4      train.learning-rate = 5e-4       warmup-200   train.warmup = 200
+#   ema-0.95     train.ema-decay = 0.95           wide-32      net.base-channels = 32 (the default is 16)
+# Note on the EMA: its effective decay is min(decay, (1 + k) / (10 + k)) after k rounds, which is below
+# 0.97 for the ~300 rounds of 20 minutes, so every decay above that (0.99, 0.999, 0.9999) trains the same
+# model at this budget; 0.95 is the smallest change that acts.
+# Each trains MINUTES of wall clock on MASTER (run seed 42), so the machine must run nothing else: unlike
+# the likelihood study's recipes, these configurations differ in cost per example (wide-32), and equal
+# minutes is the budget a user has. Then each model is scored on the first LIMIT validation images with the
+# demo's evaluation protocol (one dequantization draw, Dormand-Prince tolerances 1e-3: about 20 times
+# cheaper than the published one, and it ranked the demo's two recipes as the published one did), the
+# same run seed for all (same images, noise and probes), and paired image by image with `default`.
+#
+# Usage: jobs/tuning-grid.sh OUT_DIR [MINUTES=20] [LIMIT=1000]
+#   CONFIGS="name ..." runs a subset; MASTER (local[2]); DATASET (/usr/share/datasets/fashion-mnist).
+# Resumable: a step whose output has _SUCCESS is skipped; an unfinished training run resumes from its newest
+# checkpoint (MINUTES is the run's total training time, counted across the stop).
+# Results: OUT_DIR/grid.tsv (one line per configuration) and OUT_DIR/paired.tsv (each minus default).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: jobs/tuning-grid.sh OUT_DIR [MINUTES] [LIMIT]}"
+minutes="${2:-20}"
+limit="${3:-1000}"
+master="${MASTER:-local[2]}"
+dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
+configs="${CONFIGS:-default lr-2e-3 lr-5e-4 warmup-200 ema-0.95 wide-32}"
+sd="$here/jobs/score-sde"
+mkdir -p "$out"
+
+# shellcheck source=jobs/study-steps.sh
+. "$here/jobs/study-steps.sh"
+
+for part in fit:0:55000 validation:55000:60000; do
+  IFS=: read -r name from to <<< "$part"
+  [ -f "$out/data/$name/_SUCCESS" ] || "$sd" shard --master "$master" --format idx \
+      --input "$dataset/train-images-idx3-ubyte.gz" --labels "$dataset/train-labels-idx1-ubyte.gz" \
+      --output "$out/data/$name" --shards 8 --range "$from:$to" --seed 42 --overwrite
+done
+
+settings() {
+  case "$1" in
+    default) echo "" ;;
+    lr-2e-3) echo "--set train.learning-rate=2e-3" ;;
+    lr-5e-4) echo "--set train.learning-rate=5e-4" ;;
+    warmup-200) echo "--set train.warmup=200" ;;
+    ema-0.95) echo "--set train.ema-decay=0.95" ;;
+    wide-32) echo "--set net.base-channels=32" ;;
+    *) echo "tuning-grid: unknown configuration $1" >&2; exit 2 ;;
+  esac
+}
+protocol=(--limit "$limit" --set evaluate.dequant-repeats=1 --set evaluate.rtol=1e-3 --set evaluate.atol=1e-3)
+
+for config in $configs; do
+  flags="$(settings "$config")"
+  run="$out/$config"
+  if [ ! -f "$run/_SUCCESS" ]; then
+    start=(--overwrite)
+    [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
+    # shellcheck disable=SC2086
+    "$sd" train --master "$master" --data "$out/data/fit" --out "$run" --minutes "$minutes" --seed 42 "${start[@]}" $flags
+  fi
+  evaluate_run "$run" "$out/data/validation" "${protocol[@]}"
+done
+
+python3 - "$out" $configs <<'PY'
+import json, sys
+out, configs = sys.argv[1], sys.argv[2:]
+with open(out + "/grid.tsv", "w") as f:
+    f.write("config\trounds\texamples_seen\ttrain_seconds\tlast_loss\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\n")
+    for c in configs:
+        lines = [json.loads(l) for l in open("%s/%s/metrics.jsonl" % (out, c)) if l.strip()]
+        nll = json.load(open("%s/%s/eval/nll.json" % (out, c)))
+        f.write("\t".join(str(v) for v in [c, len(lines), lines[-1].get("examples", ""), round(lines[-1]["seconds"], 1),
+                round(lines[-1]["loss"], 2), nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"],
+                round(nll["nfe_mean"], 1)]) + "\n")
+PY
+pairs=""
+for config in $configs; do [ "$config" = default ] || pairs="$pairs $config:default"; done
+# shellcheck disable=SC2086
+[ -z "$pairs" ] || python3 "$here/jobs/paired_nll.py" "$out" $pairs
+echo "tuning grid: $out/grid.tsv, $out/paired.tsv"
