@@ -90,7 +90,7 @@ public final class ShardJob {
       }
       Layout layout = slice == null ? read : read.withCount(slice.size());
       int shards = shardCount(req, layout, jsc.defaultParallelism());
-      try (ShardProgress p = ShardProgress.start(spark.sparkContext(), read.count(), req.progressSeconds(), progress)) {
+      try (ShardProgress p = ShardProgress.start(spark.sparkContext(), layout.count(), req.progressSeconds(), progress)) {
         write(spark, jsc, input, slice, shards, req.seed(), out.temporary());
       }
       List<String> files = nameShards(out.fileSystem(), out.temporary(), shards);

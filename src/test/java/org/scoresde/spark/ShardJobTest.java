@@ -117,8 +117,14 @@ class ShardJobTest {
     for (String range : new String[] {"0:45", "45:60"}) {
       Slice slice = Slice.parse(range);
       ShardRequest req = new ShardRequest(whole.input(), tmp.resolve("slice-" + slice.from()).toString(), 3, false, 5,
-          whole.targetShardBytes(), 0, slice);
-      ShardResult r = ShardJob.run(spark, req, System.err);
+          whole.targetShardBytes(), 0.05, slice);
+      java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+      ShardResult r = ShardJob.run(spark, req, new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+      List<String> lines = progress.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      assertTrue(!lines.isEmpty(), "no progress line");
+      for (String line : lines) {
+        assertTrue(line.startsWith("shard: ") && line.contains("/" + slice.size() + " rows written"), "counts the slice: " + line);
+      }
       Manifest m = r.manifest();
       assertEquals(slice.size(), m.count());
       assertEquals(List.of(slice.from(), slice.to()), m.range());
