@@ -53,13 +53,8 @@ optimizer=(--set train.warmup=20 --set train.learning-rate=1e-3)
 
 for recipe in $recipes; do
   run="$out/$recipe"
-  if [ ! -f "$run/_SUCCESS" ]; then
-    start=(--overwrite)
-    [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
-    # shellcheck disable=SC2046
-    "$sd" train --master "$master" --data "$out/data/train" --out "$run" --epochs "$epochs" "${start[@]}" \
-        "${optimizer[@]}" $(settings "$recipe")
-  fi
+  # shellcheck disable=SC2046
+  train_run "$run" "$out/data/train" --epochs "$epochs" "${optimizer[@]}" $(settings "$recipe")
   evaluate_run "$run" "$out/data/t10k" --limit "$limit"
   [ -f "$run/samples/_SUCCESS" ] || "$sd" sample --master "$master" --model "$run/model.zip" --out "$run/samples" \
       --n "$samples" --reference "$out/data/t10k" --overwrite

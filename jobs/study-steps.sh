@@ -1,11 +1,25 @@
-# Steps shared by the Fashion-MNIST studies (likelihood-study.sh, fp-ablation-fashion.sh), sourced by them.
+# Steps shared by the Fashion-MNIST studies (likelihood-study.sh, learning-curve.sh, tuning-grid.sh,
+# fp-ablation-fashion.sh, demo-paired.sh), sourced by them.
 # Each step is skipped when its output already has _SUCCESS, so a stopped study resumes where it was.
 # Needs: sd (the launcher), master (a Spark master) and here (the project root).
 
-# shard_idx IMAGES LABELS OUT SHARDS: shard an IDX image file with its labels into OUT
+# shard_idx IMAGES LABELS OUT SHARDS [SHARD OPTIONS...]: shard an IDX image file with its labels into OUT
 shard_idx() {
-  [ -f "$3/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$1" --labels "$2" --output "$3" \
-      --shards "$4" --overwrite
+  local images="$1" labels="$2" dir="$3" shards="$4"
+  shift 4
+  [ -f "$dir/_SUCCESS" ] || "$sd" shard --master "$master" --format idx --input "$images" --labels "$labels" \
+      --output "$dir" --shards "$shards" "$@" --overwrite
+}
+
+# train_run RUN DATA [TRAIN OPTIONS...]: train into RUN unless it has finished; a run stopped part-way
+# resumes from its newest checkpoint (the budget options, --epochs or --minutes, count the whole run)
+train_run() {
+  local run="$1" data="$2"
+  shift 2
+  [ -f "$run/_SUCCESS" ] && return 0
+  local start=--overwrite
+  [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=--resume
+  "$sd" train --master "$master" --data "$data" --out "$run" "$start" "$@"
 }
 
 # evaluate_run RUN DATA [EVALUATE OPTIONS...]: score RUN/model.zip on DATA into RUN/eval, then write its

@@ -40,9 +40,8 @@ mkdir -p "$out"
 
 for part in fit:0:55000 validation:55000:60000; do
   IFS=: read -r name from to <<< "$part"
-  [ -f "$out/data/$name/_SUCCESS" ] || "$sd" shard --master "$master" --format idx \
-      --input "$dataset/train-images-idx3-ubyte.gz" --labels "$dataset/train-labels-idx1-ubyte.gz" \
-      --output "$out/data/$name" --shards 8 --range "$from:$to" --seed 42 --overwrite
+  shard_idx "$dataset/train-images-idx3-ubyte.gz" "$dataset/train-labels-idx1-ubyte.gz" "$out/data/$name" 8 \
+      --range "$from:$to" --seed 42
 done
 
 settings() {
@@ -60,14 +59,9 @@ protocol=(--limit "$limit" --set evaluate.dequant-repeats=1 --set evaluate.rtol=
 
 for config in $configs; do
   flags="$(settings "$config")"
-  run="$out/$config"
-  if [ ! -f "$run/_SUCCESS" ]; then
-    start=(--overwrite)
-    [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
-    # shellcheck disable=SC2086
-    "$sd" train --master "$master" --data "$out/data/fit" --out "$run" --minutes "$minutes" --seed 42 "${start[@]}" $flags
-  fi
-  evaluate_run "$run" "$out/data/validation" "${protocol[@]}"
+  # shellcheck disable=SC2086
+  train_run "$out/$config" "$out/data/fit" --minutes "$minutes" --seed 42 $flags
+  evaluate_run "$out/$config" "$out/data/validation" "${protocol[@]}"
 done
 
 python3 - "$out" $configs <<'PY'
