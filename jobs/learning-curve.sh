@@ -42,12 +42,10 @@ count = json.load(open(sys.argv[1]))["count"]
 print(math.ceil(max(int(t) for t in sys.argv[2:]) / count))
 PY
 )"
-if [ "${TRAIN:-yes}" != no ] && [ ! -f "$run/_SUCCESS" ]; then
-  start=(--overwrite)
-  [ -n "$(ls "$run/checkpoints" 2>/dev/null)" ] && start=(--resume)
+if [ "${TRAIN:-yes}" != no ]; then
   # shellcheck disable=SC2086
-  "$sd" train --master "$master" --data "$data/train" --out "$run" --epochs "$epochs" "${start[@]}" \
-      --set train.checkpoint-every="$every" --set train.checkpoint-keep=100000 ${SETTINGS:-}
+  train_run "$run" "$data/train" --epochs "$epochs" --set train.checkpoint-every="$every" \
+      --set train.checkpoint-keep=100000 ${SETTINGS:-}
 fi
 
 # the checkpoint whose count of examples seen is nearest to each target
