@@ -68,18 +68,7 @@ for alpha in $alphas; do
 done
 
 # results.tsv: one line per model; paired.tsv: each model minus the alpha-0 fine-tune, image by image
-python3 - "$out" $runs <<'PY'
-import json, sys
-out, runs = sys.argv[1], sys.argv[2:]
-with open(out + "/results.tsv", "w") as f:
-    f.write("run\trounds\ttrain_seconds\tlast_loss\tlast_fp_penalty\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\teval_seconds\n")
-    for run in runs:
-        lines = [json.loads(l) for l in open("%s/%s/metrics.jsonl" % (out, run)) if l.strip()]
-        nll = json.load(open("%s/%s/eval/nll.json" % (out, run)))
-        f.write("\t".join(str(v) for v in [run, len(lines), round(lines[-1]["seconds"], 1), lines[-1]["loss"],
-                lines[-1].get("fp_penalty", ""), nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"],
-                round(nll["nfe_mean"], 1), round(nll["seconds"], 1)]) + "\n")
-PY
+python3 "$here/jobs/results_tsv.py" "$out" results.tsv $runs
 pairs=()
 for run in $runs; do
   if [ "$run" != ft-alpha0 ] && [[ " $runs " == *" ft-alpha0 "* ]]; then pairs+=("$run:ft-alpha0"); fi

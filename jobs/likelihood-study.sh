@@ -60,19 +60,7 @@ for recipe in $recipes; do
       --n "$samples" --reference "$out/data/t10k" --overwrite
 done
 
-python3 - "$out" $recipes <<'PY'
-import json, sys
-out, recipes = sys.argv[1], sys.argv[2:]
-with open(out + "/results.tsv", "w") as f:
-    f.write("recipe\trounds\texamples_seen\ttrain_seconds\tbits_per_dim\tci95_lo\tci95_hi\tn\tnfe_mean\teval_seconds\tfrechet_distance\n")
-    for run in recipes:
-        lines = [json.loads(l) for l in open("%s/%s/metrics.jsonl" % (out, run)) if l.strip()]
-        nll = json.load(open("%s/%s/eval/nll.json" % (out, run)))
-        fd = json.load(open("%s/%s/samples/sample.json" % (out, run))).get("frechet_distance", {}).get("value", "")
-        f.write("\t".join(str(v) for v in [run, len(lines), lines[-1].get("examples", ""), round(lines[-1]["seconds"], 1),
-                nll["bits_per_dim"], nll["ci95"][0], nll["ci95"][1], nll["n"], round(nll["nfe_mean"], 1),
-                round(nll["seconds"], 1), fd]) + "\n")
-PY
+python3 "$here/jobs/results_tsv.py" "$out" results.tsv $recipes
 # each recipe against sigma^2 weighting with uniform times, same SDE and seed
 pairs=()
 for recipe in $recipes; do
