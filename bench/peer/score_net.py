@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """PyTorch peer of `score-sde bench`: the project's default Fashion-MNIST score network
 (nn/ScoreNetworkBuilder with ScoreNetworkConfig.defaultFor(1, 28, 28)), its loss and batch, in
-float32, timed the same way as the Java harness (warm-up runs, then repeats until the count or the
-time budget is reached, a garbage collection before every timed repeat and outside it; medians with
+float32, timed the same way as the Java harness (--warmup-seconds of untimed training steps,
+forwards and forward + VJPs at the start, as the Java side warms its JVM; then per figure warm-up
+runs and repeats until the count or the time budget is reached, a garbage collection before every timed repeat and outside it; medians with
 min and max). Prints one JSON document on stdout.
 
 Written as a PyTorch user would for the CPU: F.silu, torch.inference_mode for forward-only work,
@@ -295,6 +296,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup-seconds", type=float, default=0.0)
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--budget", type=float, default=10.0)
     p.add_argument("--likelihood-steps", type=int, default=4)
@@ -435,6 +437,27 @@ def main():
             rate = timed(lambda: torch.mm(a, b, out=c), 2.0 * args.gemm_size ** 3 / 1e9, repeats=5)
         return fastest({EAGER: rate})
 
+    def process_warmup(seconds):
+        # eager training steps, forwards and forward + VJPs in turn, untimed, before the first figure
+        if seconds <= 0:
+            return 0
+        model = model_in(torch.contiguous_format, True)
+        opt, _ = make_adam(model.parameters())
+        rounds = 0
+        end = time.perf_counter() + seconds
+        while True:
+            opt.zero_grad(set_to_none=True)
+            loss = (w * ((eps - model(xt, temb)) ** 2).flatten(1).sum(1)).mean()
+            loss.backward()
+            opt.step()
+            with torch.inference_mode():
+                model(xt, features(t))
+            score_and_vjp(model, xt, t, v)
+            rounds += 1
+            if time.perf_counter() >= end:
+                return rounds
+
+    warmup_rounds = process_warmup(args.warmup_seconds)
     gemm = gemm_figure()
     train, adam_foreach = train_figure()
     fwd = forward_figure()
@@ -446,6 +469,8 @@ def main():
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "batch": n,
+        "warmup_seconds": args.warmup_seconds,
+        "warmup_rounds": warmup_rounds,
         "parameters": params,
         "conv_mflop_per_image": 2 * macs / 1e6,
         "train_images_per_second": train,

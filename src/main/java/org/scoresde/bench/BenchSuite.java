@@ -201,6 +201,7 @@ public final class BenchSuite {
     s.put("one_thread_pinned", !CorePinning.prefix(1).isEmpty());
     s.put("co_load", bench.coLoad() && bench.threads() == 2);
     s.put("warmup", bench.warmup());
+    s.put("warmup_seconds", bench.warmupSeconds());
     s.put("repeats", bench.repeats());
     s.put("budget_seconds", bench.budgetSeconds());
     s.put("likelihood_nfe", bench.likelihoodNfe());
@@ -263,7 +264,7 @@ public final class BenchSuite {
     PyTorchPeer pytorch = new PyTorchPeer(bench.python(), script);
     return InterleavedRounds.run(bench.rounds(),
         r -> NetworkBenchProcess.run(settings, bench, Files.createDirectories(work.resolve("round-" + r)), s -> progress("  " + s)),
-        r -> pytorch.run(bench.threads(), batch, watch, bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds()),
+        r -> pytorch.run(bench.threads(), batch, watch, bench.warmupSeconds(), bench.likelihoodNfe(), bench.gemmSize(), bench.peerTimeoutSeconds()),
         s -> progress("  " + s)).requireSameParameters();
   }
 

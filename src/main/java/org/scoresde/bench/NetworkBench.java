@@ -2,6 +2,7 @@ package org.scoresde.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -60,7 +61,7 @@ final class NetworkBench {
     }
   }
 
-  Figures run(Stopwatch watch, int likelihoodNfe, java.util.function.Consumer<String> log) {
+  Figures run(Stopwatch watch, ProcessWarmup warmup, int likelihoodNfe, java.util.function.Consumer<String> log) {
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(config);
     ComputationGraph train = builder.newTrainingGraph(new Adam(2e-4), DataType.FLOAT);
     double convFlops = ConvFlops.forwardPerExample(builder.inference(DataType.FLOAT, WorkspaceMode.ENABLED), config);
@@ -75,13 +76,17 @@ final class NetworkBench {
     INDArray x0 = Nd4j.rand(DataType.FLOAT, batch, config.channels(), config.height(), config.width()).muli(2).subi(1);
     MultiDataSet mds = new DenoisingScoreMatching(sde, config).batch(x0, t, w, config.seed());
 
-    log.accept("training step");
-    Measurement trainRate = watch.rate(batch, () -> train.fit(mds));
     NetworkScoreModel model = new NetworkScoreModel(train, config, sde);
-    Backend backend = Backend.of(train);
     INDArray x = x0.reshape(batch, config.dimension());
     INDArray tt = Nd4j.createFromArray(t).castTo(DataType.FLOAT);
     INDArray v = Nd4j.randn(DataType.FLOAT, batch, config.dimension());
+    if (warmup.seconds() > 0) {
+      log.accept(String.format("warm-up: %.0f s of training steps, forwards and forward + VJPs", warmup.seconds()));
+      warmup.run(List.of(() -> train.fit(mds), () -> model.score(x, tt), () -> model.scoreAndVjp(x, tt, v)));
+    }
+    log.accept("training step");
+    Measurement trainRate = watch.rate(batch, () -> train.fit(mds));
+    Backend backend = Backend.of(train);
     log.accept("forward");
     Measurement forward = watch.rate(batch, () -> model.score(x, tt));
     log.accept("forward + VJP");

@@ -83,7 +83,7 @@ public final class NetworkBenchProcess {
     System.err.println("network: the same product by libnd4j's matmul op (oneDNN)");
     Measurement matmulOp = GemmCeiling.measureOp(bench.gemmSize(), watch.withRepeats(5));
     NetworkBench.Figures net = new NetworkBench(ScoreNetworkConfig.defaultFor(1, 28, 28), SdeSettings.sde(settings),
-        bench.batchSize()).run(watch, bench.likelihoodNfe(), s -> System.err.println("network: " + s));
+        bench.batchSize()).run(watch, new ProcessWarmup(bench.warmupSeconds()), bench.likelihoodNfe(), s -> System.err.println("network: " + s));
     ObjectNode root = new ObjectMapper().createObjectNode();
     net.write(root.putObject("network"));
     gemm.write(root.putObject("gemm"));

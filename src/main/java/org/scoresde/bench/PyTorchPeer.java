@@ -178,7 +178,7 @@ final class PyTorchPeer {
     }
   }
 
-  Result run(int threads, int batch, Stopwatch watch, int likelihoodNfe, int gemmSize, double timeoutSeconds) {
+  Result run(int threads, int batch, Stopwatch watch, double warmupSeconds, int likelihoodNfe, int gemmSize, double timeoutSeconds) {
     if (!new File(python).canExecute()) {
       return new Result(null, "unavailable: " + python + " not found");
     }
@@ -188,6 +188,7 @@ final class PyTorchPeer {
     List<String> cmd = new ArrayList<>(CorePinning.prefix(threads));
     cmd.addAll(List.of(python, script.toString(), "--threads", String.valueOf(threads),
         "--batch", String.valueOf(batch), "--warmup", String.valueOf(watch.warmup()),
+        "--warmup-seconds", String.valueOf(warmupSeconds),
         "--repeats", String.valueOf(watch.repeats()), "--budget", String.valueOf(watch.budgetSeconds()),
         "--likelihood-steps", String.valueOf(likelihoodNfe), "--gemm-size", String.valueOf(gemmSize)));
     try {

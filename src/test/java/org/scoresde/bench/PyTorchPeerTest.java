@@ -121,7 +121,7 @@ class PyTorchPeerTest {
   void runReadsWhatThePeerPrintsAndAMismatchFails(@TempDir Path dir) throws IOException {
     Path doc = Files.writeString(dir.resolve("peer.json"), canned() + "\n");
     Path fake = Files.writeString(dir.resolve("peer.sh"), "echo 'starting' >&2\ncat '" + doc + "'\n");
-    PyTorchPeer.Result peer = new PyTorchPeer("/bin/sh", fake).run(2, 16, new Stopwatch(1, 3, 1), 2, 512, 30);
+    PyTorchPeer.Result peer = new PyTorchPeer("/bin/sh", fake).run(2, 16, new Stopwatch(1, 3, 1), 0, 2, 512, 30);
     assertTrue(peer.available(), String.valueOf(peer.unavailable()));
     assertEquals("frozen_torchscript", peer.variant("forward_images_per_second"));
     assertThrows(IllegalStateException.class, () -> peer.requireParameters(1));
@@ -130,15 +130,15 @@ class PyTorchPeerTest {
   @Test
   void withoutPythonOrTorchThePeerIsUnavailableNotAFailure(@TempDir Path dir) throws IOException {
     Stopwatch watch = new Stopwatch(1, 3, 1);
-    PyTorchPeer.Result noPython = new PyTorchPeer(dir.resolve("python3").toString(), SCRIPT).run(1, 4, watch, 1, 64, 30);
+    PyTorchPeer.Result noPython = new PyTorchPeer(dir.resolve("python3").toString(), SCRIPT).run(1, 4, watch, 0, 1, 64, 30);
     assertTrue(noPython.unavailable().startsWith("unavailable: ") && noPython.unavailable().endsWith(" not found"),
         noPython.unavailable());
     Path failing = Files.writeString(dir.resolve("no-torch.sh"),
         "echo 'Traceback (most recent call last):' >&2\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n");
-    PyTorchPeer.Result noTorch = new PyTorchPeer("/bin/sh", failing).run(1, 4, watch, 1, 64, 30);
+    PyTorchPeer.Result noTorch = new PyTorchPeer("/bin/sh", failing).run(1, 4, watch, 0, 1, 64, 30);
     assertEquals("unavailable: the peer failed (exit 1): ModuleNotFoundError: No module named 'torch'", noTorch.unavailable());
     Path silent = Files.writeString(dir.resolve("silent.sh"), "echo '{\"hello\": 1}'\n");
-    PyTorchPeer.Result noResult = new PyTorchPeer("/bin/sh", silent).run(1, 4, watch, 1, 64, 30);
+    PyTorchPeer.Result noResult = new PyTorchPeer("/bin/sh", silent).run(1, 4, watch, 0, 1, 64, 30);
     assertEquals("unavailable: the peer printed no result document", noResult.unavailable());
     for (PyTorchPeer.Result r : List.of(noPython, noTorch, noResult)) {
       assertFalse(r.available());
@@ -159,7 +159,7 @@ class PyTorchPeerTest {
     assumeTrue(Files.isExecutable(PYTHON), PYTHON + " not found: skipping the peer script without torch");
     Path python = Files.writeString(dir.resolve("python-without-site"), "#!/bin/sh\nexec " + PYTHON + " -S \"$@\"\n");
     assertTrue(python.toFile().setExecutable(true));
-    PyTorchPeer.Result r = new PyTorchPeer(python.toString(), SCRIPT).run(1, 4, new Stopwatch(1, 2, 1), 1, 64, 60);
+    PyTorchPeer.Result r = new PyTorchPeer(python.toString(), SCRIPT).run(1, 4, new Stopwatch(1, 2, 1), 0.5, 1, 64, 60);
     assertEquals("unavailable: the peer failed (exit 1): ModuleNotFoundError: No module named 'torch'", r.unavailable());
   }
 
@@ -167,7 +167,7 @@ class PyTorchPeerTest {
   @Test
   void theRealPeerTimesEveryVariantAndRecordsItsBuild() throws Exception {
     assumeTrue(torchImportable(), PYTHON + " cannot import torch: skipping the real PyTorch peer run");
-    PyTorchPeer.Result peer = new PyTorchPeer(PYTHON.toString(), SCRIPT).run(1, 2, new Stopwatch(1, 2, 0.1), 1, 32, 120)
+    PyTorchPeer.Result peer = new PyTorchPeer(PYTHON.toString(), SCRIPT).run(1, 2, new Stopwatch(1, 2, 0.1), 0.3, 1, 32, 120)
         .requireParameters(PARAMETERS);
     assertTrue(peer.available(), String.valueOf(peer.unavailable()));
     Map<String, List<String>> expected = Map.of(
@@ -184,6 +184,8 @@ class PyTorchPeerTest {
       double best = variants.values().stream().mapToDouble(Measurement::median).max().orElseThrow();
       assertEquals(best, peer.figure(field).median(), field);
     }
+    assertEquals(0.3, peer.json().get("warmup_seconds").asDouble(), 1e-12);
+    assertTrue(peer.json().get("warmup_rounds").asInt() >= 1, peer.json().toString());
     JsonNode build = peer.json().get("build");
     assertFalse(build.get("torch").asText().isEmpty(), build.toString());
     assertEquals(1, build.get("threads").asInt(), build.toString());

@@ -101,6 +101,7 @@ class BenchCommandTest {
       }
     }
     assertEquals(2, root.get("settings").get("rounds").asInt());
+    assertEquals(0.5, root.get("settings").get("warmup_seconds").asDouble(), 1e-12);
     if (peer) {
       assertFalse(figures.get("training step").get("pytorch").isNull());
       // the quick run's two rounds: the ratio is the median of the two per-round ratios
