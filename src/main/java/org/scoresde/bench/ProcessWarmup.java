@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Untimed work at the start of a benchmark process, before its first figure: a JVM interprets and
- * then compiles its hot code during its first seconds (the network's forward pass ran 0.8x its
- * steady speed for about ten seconds, measured 2026-12-07), while train, evaluate and sample run
+ * then compiles its hot code during its first seconds (the network's forward pass ran at 0.8x its
+ * steady speed for about 15 seconds, measured 2026-12-07), while train, evaluate and sample run
  * for minutes. The PyTorch peer gets the same seconds ({@code --warmup-seconds}).
  */
 record ProcessWarmup(double seconds) {
