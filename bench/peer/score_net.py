@@ -333,6 +333,13 @@ def main():
         m = copy.deepcopy(base).to(memory_format=fmt)
         return m.train() if train else m.eval()
 
+    def train_step(model, opt, x, e):
+        # one DSM step: the weighted loss of the noise prediction, backward, Adam
+        opt.zero_grad(set_to_none=True)
+        loss = (w * ((e - model(x, temb)) ** 2).flatten(1).sum(1)).mean()
+        loss.backward()
+        opt.step()
+
     def train_figure():
         variants = {}
         foreach = False
@@ -341,14 +348,7 @@ def main():
             opt, foreach = make_adam(model.parameters())
             x, e = xt.contiguous(memory_format=fmt), eps.contiguous(memory_format=fmt)
 
-            def step():
-                opt.zero_grad(set_to_none=True)
-                out = model(x, temb)
-                loss = (w * ((e - out) ** 2).flatten(1).sum(1)).mean()
-                loss.backward()
-                opt.step()
-
-            variants[name] = timed(step, n)
+            variants[name] = timed(lambda: train_step(model, opt, x, e), n)
         return fastest(variants), foreach
 
     def forward_figure():
@@ -446,10 +446,7 @@ def main():
         rounds = 0
         end = time.perf_counter() + seconds
         while True:
-            opt.zero_grad(set_to_none=True)
-            loss = (w * ((eps - model(xt, temb)) ** 2).flatten(1).sum(1)).mean()
-            loss.backward()
-            opt.step()
+            train_step(model, opt, xt, eps)
             with torch.inference_mode():
                 model(xt, features(t))
             score_and_vjp(model, xt, t, v)
