@@ -244,6 +244,7 @@ public final class TrainJob {
             rounds, plan.workers(), options.batchSize(), sde, plan.times(), plan.transform(), plan.network(),
             fp.orElse(null)), false);
         long roundStart = System.nanoTime();
+        tm.setTrainingHookList(List.of(IterationCountHook.of(sparkNet.getNetwork())));
         sparkNet.fitMultiDataSet(batches);
         double loss = sparkNet.getScore();
         long roundExamples = Math.round(plan.count() / (double) rounds);
