@@ -8,6 +8,9 @@
 # Usage: jobs/demo-paired.sh OUT_DIR
 #   CONTROL: the control's train settings; default: the recipe the demo trained with on 2026-12-06
 #   (the VP SDE, sigma^2 weighting, uniform times, learning rate 1e-3, warm-up 20).
+#   CONTROL_SD: the launcher that trains the control (default: this checkout's jobs/score-sde); point it at
+#   another checkout's jobs/score-sde to pair the demo against an older build of the product, e.g. one
+#   from before a training fix (`git worktree add ../before COMMIT`); both are scored by this checkout.
 #   MASTER (local[2]); MINUTES, LIMIT, REPEATS, TOLERANCE: the demo's training minutes and evaluation
 #   (defaults: the demo.* values of conf/defaults.conf, 5, 200, 1, 1e-3; change them together with it).
 # Resumable: a step whose output has _SUCCESS is skipped. Run it on a quiet machine: both recipes get
@@ -22,6 +25,7 @@ limit="${LIMIT:-200}"
 repeats="${REPEATS:-1}"
 tolerance="${TOLERANCE:-1e-3}"
 sd="$here/jobs/score-sde"
+control_sd="${CONTROL_SD:-$sd}"
 mkdir -p "$out"
 
 # shellcheck source=jobs/study-steps.sh
@@ -32,7 +36,7 @@ java -cp "$here/lib/score-sde.jar:$here/lib/spark/*" "$here/jobs/PerExampleTsv.j
 
 if [ ! -f "$out/control/_SUCCESS" ]; then
   # shellcheck disable=SC2086
-  "$sd" train --master "$master" --data "$out/demo-data/train" --out "$out/control" --minutes "$minutes" \
+  "$control_sd" train --master "$master" --data "$out/demo-data/train" --out "$out/control" --minutes "$minutes" \
       $control_settings --overwrite
 fi
 evaluate_run "$out/control" "$out/demo-data/test" --limit "$limit" --dequant-repeats "$repeats" \
