@@ -23,6 +23,9 @@
 #
 # Usage: jobs/tuning-grid.sh OUT_DIR [MINUTES=20] [LIMIT=1000]
 #   CONFIGS="name ..." runs a subset; MASTER (local[2]); DATASET (/usr/share/datasets/fashion-mnist).
+#   EPOCHS=N trains N epochs of the fit images instead of MINUTES: the fair budget for configurations that
+#   cost the same per example (the rates, warm-up, EMA) when the machine's speed drifts between runs (on
+#   2026-12-07 it fell by 30% between two 20-minute runs, which then differed in examples, not only rate).
 # Resumable: a step whose output has _SUCCESS is skipped; an unfinished training run resumes from its newest
 # checkpoint (MINUTES is the run's total training time, counted across the stop).
 # Results: OUT_DIR/grid.tsv (one line per configuration) and OUT_DIR/paired.tsv (each minus default; a
@@ -66,8 +69,10 @@ protocol=(--limit "$limit" --set evaluate.dequant-repeats=1 --set evaluate.rtol=
 
 for config in $configs; do
   flags="$(settings "$config")"
+  budget=(--minutes "$minutes")
+  [ -n "${EPOCHS:-}" ] && budget=(--epochs "$EPOCHS")
   # shellcheck disable=SC2086
-  train_run "$out/$config" "$out/data/fit" --minutes "$minutes" --seed 42 $flags
+  train_run "$out/$config" "$out/data/fit" "${budget[@]}" --seed 42 $flags
   evaluate_run "$out/$config" "$out/data/validation" "${protocol[@]}"
 done
 
