@@ -283,6 +283,7 @@ def build_info(adam_foreach, frozen):
         "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),
         "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"),
+        "omp_wait_policy_env": os.environ.get("OMP_WAIT_POLICY"),
         "blas_alternatives": alternatives,
         "loaded_libraries": sorted(loaded),
         "adam_foreach": adam_foreach,

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * each figure the fastest of the variants the peer timed (eager, channels_last, frozen TorchScript),
  * with every variant's numbers and how its torch was built. A missing python3 or torch is a result
  * ("unavailable: why"), not a failure of the benchmark; a peer network with another parameter count
- * than ours is ({@link Result#requireParameters}).
+ * than ours is ({@link Result#requireParameters}). The peer runs with its OpenMP runtime's own wait
+ * policy, as a PyTorch user has it: the launcher's {@code OMP_WAIT_POLICY=PASSIVE} is ours, not the
+ * peer's, and slows PyTorch's many short parallel regions.
  */
 final class PyTorchPeer {
   private final String python;
@@ -197,6 +199,7 @@ final class PyTorchPeer {
       try {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        pb.environment().remove("OMP_WAIT_POLICY");
         Process p = pb.start();
         if (!p.waitFor((long) timeoutSeconds, TimeUnit.SECONDS)) {
           p.destroyForcibly();
