@@ -7,7 +7,8 @@
 # 55 000 images to train on (DATA/fit) and 5 000 to choose with (DATA/validation).
 # Configurations are named by what differs from train's defaults, parts joined by '+':
 #   default (nothing), lr-X (train.learning-rate = X), warmup-N (train.warmup = N),
-#   ema-D (train.ema-decay = D), wide-C (net.base-channels = C; the default is 16);
+#   ema-D (train.ema-decay = D), wide-C (net.base-channels = C; the default is 16), carry
+#   (train.carry-iteration-count = true: the workers keep the driver's iteration count);
 #   e.g. lr-4e-3+warmup-200. The search is coordinate-wise: the learning rate first, doubled until it
 #   stops winning (default CONFIGS), then warm-up, EMA and width one at a time at the best rate
 #   (CONFIGS="lr-R+warmup-200 lr-R+ema-0.95 lr-R+wide-32"), each paired with default and with lr-R.
@@ -60,6 +61,7 @@ settings() {  # NAME -> train/net overrides
       warmup-*) flags="$flags --set train.warmup=${part#warmup-}" ;;
       ema-*) flags="$flags --set train.ema-decay=${part#ema-}" ;;
       wide-*) flags="$flags --set net.base-channels=${part#wide-}" ;;
+      carry) flags="$flags --set train.carry-iteration-count=true" ;;
       *) echo "tuning-grid: unknown configuration part $part (of $1)" >&2; exit 2 ;;
     esac
   done

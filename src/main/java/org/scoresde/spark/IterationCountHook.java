@@ -12,9 +12,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * round. dl4j-spark's parameter-averaging worker builds its network from a clone of the broadcast
  * configuration, and {@code ComputationGraphConfiguration.clone()} drops both counts (1.0.0-M2), so
  * every worker would restart the learning-rate schedule and Adam's bias correction at iteration 0 in
- * every round: the steps taken were a few percent of {@code train.learning-rate}. The driver installs
- * a fresh hook with its graph's counts before each round; before a worker's update, the hook raises
- * the worker's counts to them if they are behind.
+ * every round: the steps taken are a few percent of {@code train.learning-rate}. With
+ * {@code train.carry-iteration-count} the driver installs a fresh hook with its graph's counts before
+ * each round; before a worker's update, the hook raises the worker's counts to them if they are behind.
  */
 public record IterationCountHook(int iteration, int epoch) implements TrainingHook {
 

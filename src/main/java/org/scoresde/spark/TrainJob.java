@@ -244,7 +244,9 @@ public final class TrainJob {
             rounds, plan.workers(), options.batchSize(), sde, plan.times(), plan.transform(), plan.network(),
             fp.orElse(null)), false);
         long roundStart = System.nanoTime();
-        tm.setTrainingHookList(List.of(IterationCountHook.of(sparkNet.getNetwork())));
+        if (options.carryIterationCount()) {
+          tm.setTrainingHookList(List.of(IterationCountHook.of(sparkNet.getNetwork())));
+        }
         sparkNet.fitMultiDataSet(batches);
         double loss = sparkNet.getScore();
         long roundExamples = Math.round(plan.count() / (double) rounds);

@@ -30,7 +30,8 @@ public record TrainOptions(
     int probeExamples,
     int lossByTBins,
     double divergenceFactor,
-    String divergenceFactorText) {
+    String divergenceFactorText,
+    boolean carryIterationCount) {
 
   public TrainOptions {
     if (probeExamples > 0 && lossByTBins > probeExamples) {
@@ -49,7 +50,8 @@ public record TrainOptions(
         settings.getString("train.export-dir").isEmpty() ? null : settings.getString("train.export-dir"),
         approach(settings.getString("train.approach")), settings.getInt("train.probe-every"),
         settings.getInt("train.probe-examples"), settings.getInt("train.loss-by-t-bins"),
-        settings.getDouble("train.divergence-factor"), settings.getString("train.divergence-factor"));
+        settings.getDouble("train.divergence-factor"), settings.getString("train.divergence-factor"),
+        settings.getBoolean("train.carry-iteration-count"));
   }
 
   /** The workers of a cluster that runs {@code parallelism} tasks at once: {@link #workers} or, when 0, one per task. */

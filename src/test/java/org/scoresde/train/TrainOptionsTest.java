@@ -24,6 +24,8 @@ class TrainOptionsTest {
         + s.getString("train.approach").substring(1)), o.approach());
     assertNull(o.exportDir(), "an empty export directory means none");
     assertEquals(o.workers() > 0 ? o.workers() : 6, o.workers(6));
+    assertEquals(s.getBoolean("train.carry-iteration-count"), o.carryIterationCount());
+    assertTrue(TrainOptions.from(Settings.load(null, List.of("train.carry-iteration-count=true"))).carryIterationCount());
   }
 
   @Test
