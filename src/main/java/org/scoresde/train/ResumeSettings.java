@@ -12,15 +12,15 @@ import org.scoresde.config.UserError;
 
 /**
  * What {@code train --resume} may change against the settings the run recorded: the optimizer's
- * schedule and the run's bookkeeping (learning rate, warm-up, epochs, checkpoint and probe cadence,
- * EMA decay, data loading, divergence guard), not what defines the model and its objective (seed, SDE, network, batch,
+ * schedule and the run's bookkeeping (learning rate, warm-up, whether workers carry the iteration count,
+ * epochs, checkpoint and probe cadence, EMA decay, data loading, divergence guard), not what defines the model and its objective (seed, SDE, network, batch,
  * averaging, weighting, time sampler, gradient clipping, FP regularizer).
  */
 public final class ResumeSettings {
   /** The keys a resume applies when they differ. */
   public static final Set<String> MAY_CHANGE = Set.of("train.learning-rate", "train.warmup", "train.epochs",
       "train.checkpoint-every", "train.checkpoint-keep", "train.probe-every", "train.prefetch", "train.approach",
-      "train.export-dir", "train.ema-decay", "train.divergence-factor");
+      "train.export-dir", "train.ema-decay", "train.divergence-factor", "train.carry-iteration-count");
   private static final List<String> GOVERNED = List.of("seed", "sde", "net", "train");
   /** Recorded for provenance and carried over by the resume itself. */
   private static final Set<String> CARRIED = Set.of("train.init");
