@@ -284,6 +284,7 @@ def build_info(adam_foreach, frozen):
         "interop_threads": torch.get_num_interop_threads(),
         "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"),
         "omp_wait_policy_env": os.environ.get("OMP_WAIT_POLICY"),
+        "malloc_mmap_threshold_env": os.environ.get("MALLOC_MMAP_THRESHOLD_"),
         "blas_alternatives": alternatives,
         "loaded_libraries": sorted(loaded),
         "adam_foreach": adam_foreach,

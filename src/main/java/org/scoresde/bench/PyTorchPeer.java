@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  * each figure the fastest of the variants the peer timed (eager, channels_last, frozen TorchScript),
  * with every variant's numbers and how its torch was built. A missing python3 or torch is a result
  * ("unavailable: why"), not a failure of the benchmark; a peer network with another parameter count
- * than ours is ({@link Result#requireParameters}). The peer runs with its OpenMP runtime's own wait
- * policy, as a PyTorch user has it: the launcher's {@code OMP_WAIT_POLICY=PASSIVE} is ours, not the
- * peer's, and slows PyTorch's many short parallel regions.
+ * than ours is ({@link Result#requireParameters}). The peer runs in the environment a PyTorch user has,
+ * without the launcher's tuning of our JVM ({@link #OURS_ONLY}): {@code OMP_WAIT_POLICY=PASSIVE} slows
+ * PyTorch's many short parallel regions, and {@code MALLOC_MMAP_THRESHOLD_} makes every activation of
+ * 2 MiB or more a fresh mmap whose pages are faulted in and zeroed again, since PyTorch's CPU allocator
+ * has no cache of its own.
  */
 final class PyTorchPeer {
   private final String python;
@@ -31,6 +33,15 @@ final class PyTorchPeer {
   PyTorchPeer(String python, Path script) {
     this.python = python;
     this.script = script;
+  }
+
+  /** Variables the launcher sets for our JVM that the peer's process does not inherit. */
+  static final List<String> OURS_ONLY = List.of("OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_");
+
+  /** The peer's environment from ours: {@code threads} OpenMP threads and none of {@link #OURS_ONLY}. */
+  static void peerEnvironment(java.util.Map<String, String> env, int threads) {
+    env.put("OMP_NUM_THREADS", String.valueOf(threads));
+    OURS_ONLY.forEach(env::remove);
   }
 
   /** The peer's figures, as its JSON names them: each the fastest of its variants, with all of them. */
@@ -198,8 +209,7 @@ final class PyTorchPeer {
       Path err = Files.createTempFile("score-sde-peer", ".log");
       try {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-        pb.environment().remove("OMP_WAIT_POLICY");
+        peerEnvironment(pb.environment(), threads);
         Process p = pb.start();
         if (!p.waitFor((long) timeoutSeconds, TimeUnit.SECONDS)) {
           p.destroyForcibly();

@@ -219,4 +219,12 @@ class PyTorchPeerTest {
     it.forEachRemaining(out::add);
     return out;
   }
+
+  @Test
+  void thePeerRunsWithoutTheLaunchersTuningOfOurJvm() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "MALLOC_MMAP_THRESHOLD_", "2097152",
+        "OMP_NUM_THREADS", "1", "PATH", "/usr/bin"));
+    PyTorchPeer.peerEnvironment(env, 2);
+    assertEquals(Map.of("OMP_NUM_THREADS", "2", "PATH", "/usr/bin"), env);
+  }
 }
