@@ -56,8 +56,7 @@ for recipe in $recipes; do
   # shellcheck disable=SC2046
   train_run "$run" "$out/data/train" --epochs "$epochs" "${optimizer[@]}" $(settings "$recipe")
   evaluate_run "$run" "$out/data/t10k" --limit "$limit"
-  [ -f "$run/samples/_SUCCESS" ] || "$sd" sample --master "$master" --model "$run/model.zip" --out "$run/samples" \
-      --n "$samples" --reference "$out/data/t10k" --overwrite
+  sample_run "$run" "$out/data/t10k" "$samples"
 done
 
 python3 "$here/jobs/results_tsv.py" "$out" results.tsv $recipes

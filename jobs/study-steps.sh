@@ -31,3 +31,12 @@ evaluate_run() {
       --out "$run/eval" "$@" --overwrite
   java -cp "$here/lib/score-sde.jar:$here/lib/spark/*" "$here/jobs/PerExampleTsv.java" "$run/eval" > "$run/eval/per_example.tsv"
 }
+
+# sample_run RUN REFERENCE N [SAMPLE OPTIONS...]: draw N samples of RUN/model.zip (sample's defaults) into
+# RUN/samples, scored by their Frechet distance to the images of REFERENCE
+sample_run() {
+  local run="$1" reference="$2" n="$3"
+  shift 3
+  [ -f "$run/samples/_SUCCESS" ] || "$sd" sample --master "$master" --model "$run/model.zip" --out "$run/samples" \
+      --n "$n" --reference "$reference" "$@" --overwrite
+}

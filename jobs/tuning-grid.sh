@@ -8,7 +8,8 @@
 # Configurations are named by what differs from train's defaults, parts joined by '+':
 #   default (nothing), lr-X (train.learning-rate = X), warmup-N (train.warmup = N),
 #   ema-D (train.ema-decay = D), wide-C (net.base-channels = C; the default is 16), carry
-#   (train.carry-iteration-count = true: the workers keep the driver's iteration count);
+#   (train.carry-iteration-count = true: the workers keep the driver's iteration count), skip / noskip
+#   (net.preconditioning = skip / none);
 #   e.g. lr-4e-3+warmup-200. The search is coordinate-wise: the learning rate first, doubled until it
 #   stops winning (default CONFIGS), then warm-up, EMA and width one at a time at the best rate
 #   (CONFIGS="lr-R+warmup-200 lr-R+ema-0.95 lr-R+wide-32"), each paired with default and with lr-R.
@@ -20,7 +21,9 @@
 # minutes is the budget a user has. Then each model is scored on the first LIMIT validation images with the
 # demo's evaluation protocol (one dequantization draw, Dormand-Prince tolerances 1e-3: about 20 times
 # cheaper than the published one, and it ranked the demo's two recipes as the published one did), the
-# same run seed for all (same images, noise and probes), and paired image by image with `default`.
+# same run seed for all (same images, noise and probes), and paired image by image with `default`; and
+# SAMPLES (1 000; 0 = none) samples of each (sample's defaults) scored by their Frechet distance to the
+# validation images, since a step that buys likelihood can cost sample quality (it did: the doc).
 #
 # Usage: jobs/tuning-grid.sh OUT_DIR [MINUTES=20] [LIMIT=1000]
 #   CONFIGS="name ..." runs a subset; MASTER (local[2]); DATASET (/usr/share/datasets/fashion-mnist).
@@ -39,6 +42,7 @@ limit="${3:-1000}"
 master="${MASTER:-local[2]}"
 dataset="${DATASET:-/usr/share/datasets/fashion-mnist}"
 configs="${CONFIGS:-default lr-2e-3 lr-4e-3 lr-8e-3}"
+samples="${SAMPLES:-1000}"
 sd="$here/jobs/score-sde"
 mkdir -p "$out"
 
@@ -62,6 +66,8 @@ settings() {  # NAME -> train/net overrides
       ema-*) flags="$flags --set train.ema-decay=${part#ema-}" ;;
       wide-*) flags="$flags --set net.base-channels=${part#wide-}" ;;
       carry) flags="$flags --set train.carry-iteration-count=true" ;;
+      skip) flags="$flags --set net.preconditioning=skip" ;;
+      noskip) flags="$flags --set net.preconditioning=none" ;;
       *) echo "tuning-grid: unknown configuration part $part (of $1)" >&2; exit 2 ;;
     esac
   done
@@ -76,6 +82,7 @@ for config in $configs; do
   # shellcheck disable=SC2086
   train_run "$out/$config" "$out/data/fit" "${budget[@]}" --seed 42 $flags
   evaluate_run "$out/$config" "$out/data/validation" "${protocol[@]}"
+  [ "$samples" = 0 ] || sample_run "$out/$config" "$out/data/validation" "$samples"
 done
 
 python3 "$here/jobs/results_tsv.py" "$out" grid.tsv $configs

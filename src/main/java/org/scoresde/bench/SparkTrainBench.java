@@ -169,7 +169,8 @@ final class SparkTrainBench {
   private Measurement singleJvm(FashionMnistSubset subset, Manifest manifest, int batch) {
     long seed = settings.getLong("seed");
     Sde sde = SdeSettings.sde(settings);
-    ScoreNetworkConfig config = NetworkSettings.from(settings).forData(manifest).withSeed(seed);
+    ScoreNetworkConfig config = NetworkSettings.from(settings)
+        .forData(manifest, org.scoresde.data.DataTransform.pixels8Bit(-1.0, 1.0)).withSeed(seed);
     ComputationGraph graph = trainingGraph(config);
     DenoisingScoreMatching dsm = new DenoisingScoreMatching(sde, config);
     int d = config.dimension();

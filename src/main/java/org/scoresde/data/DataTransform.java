@@ -57,4 +57,25 @@ public record DataTransform(String kind, double low, double high, int levels) im
   public double logJacobianPerDimension() {
     return isDequantized() ? Math.log((high - low) / levels) : 0.0;
   }
+
+  /**
+   * The root mean square of the data in the model's space from the per-channel mean and standard
+   * deviation of the raw values (a manifest's), including the dequantization noise (variance 1/12 of a
+   * level); empty when the statistics are missing.
+   */
+  public java.util.OptionalDouble modelRms(java.util.List<Double> rawMean, java.util.List<Double> rawStd) {
+    if (rawMean == null || rawStd == null || rawMean.isEmpty() || rawMean.size() != rawStd.size()) {
+      return java.util.OptionalDouble.empty();
+    }
+    double sum = 0;
+    for (int c = 0; c < rawMean.size(); c++) {
+      double mean = isDequantized() ? low + (high - low) * (rawMean.get(c) + 0.5) / levels : rawMean.get(c);
+      double var = isDequantized()
+          ? (rawStd.get(c) * rawStd.get(c) + 1.0 / 12) * Math.pow((high - low) / levels, 2)
+          : rawStd.get(c) * rawStd.get(c);
+      sum += mean * mean + var;
+    }
+    double rms = Math.sqrt(sum / rawMean.size());
+    return rms > 0 && Double.isFinite(rms) ? java.util.OptionalDouble.of(rms) : java.util.OptionalDouble.empty();
+  }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.nd4j.Workspaces;
 import org.scoresde.nn.InputGradientGraph;
+import org.scoresde.nn.Preconditioning;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbedding;
@@ -15,9 +16,9 @@ import org.scoresde.sde.Sde;
 
 /**
  * A trained noise-prediction network behind the {@link ScoreModel} seam:
- * s(x, t) = -eps_theta(x, t) / sigma_t for every SDE (for VE the network output is scaled by
- * 1 / sigma_t, so the network still predicts the noise), with the exact vector-Jacobian product
- * v^T ds/dx = -(v / sigma_t)^T d eps_theta/dx from one backward pass.
+ * s(x, t) = -eps_theta(x, t) / sigma_t for every SDE, where eps_theta = c_skip x + c_out F_theta(x, t)
+ * (the network's {@link Preconditioning}; c_skip = 0 and c_out = 1 without one), with the exact
+ * vector-Jacobian product v^T ds/dx = -(c_skip v + c_out v^T dF_theta/dx) / sigma_t from one backward pass.
  *
  * <p>It keeps copies of the parameters taken at construction in two evaluation graphs: one for the
  * score alone and one for input gradients, both in workspaces. Rows are independent (the network
@@ -30,6 +31,7 @@ public final class NetworkScoreModel implements ScoreModel {
   private final ComputationGraph forward;
   private final InputGradientGraph gradient;
   private final DataType dataType;
+  private final Preconditioning preconditioning;
 
   /** Wraps the network whose parameters {@code trained} holds (a training or evaluation graph of {@code config}). */
   public NetworkScoreModel(ComputationGraph trained, ScoreNetworkConfig config, Sde sde) {
@@ -42,6 +44,7 @@ public final class NetworkScoreModel implements ScoreModel {
     this.config = config;
     this.embedding = TimeEmbedding.of(config);
     this.dataType = dataType;
+    this.preconditioning = config.preconditioning();
     ScoreNetworkBuilder builder = new ScoreNetworkBuilder(config);
     Map<String, INDArray> params = trained.paramTable();
     this.forward = builder.forwardGraph(params, dataType);
@@ -70,12 +73,17 @@ public final class NetworkScoreModel implements ScoreModel {
   /** eps_theta(x, t) as [N, D], in x's data type, in the caller's workspace if one is open. */
   public INDArray predictNoise(INDArray x, INDArray t) {
     INDArray out = forward.output(false, Workspaces.current(), networkInput(x), embedding.features(t.castTo(dataType)))[0];
-    return flat(out, x.size(0)).castTo(x.dataType());
+    INDArray f = flat(out, x.size(0)).castTo(x.dataType());
+    if (preconditioning.isNone()) {
+      return f;
+    }
+    return f.muliColumnVector(column(t, preconditioning::out, x.dataType()))
+        .addi(x.mulColumnVector(column(t, preconditioning::skip, x.dataType())));
   }
 
   @Override
   public INDArray score(INDArray x, INDArray t) {
-    return predictNoise(x, t).muliColumnVector(negativeInverseStd(t, x.dataType()));
+    return predictNoise(x, t).muliColumnVector(column(t, (sde, ti) -> -1.0 / sde.std(ti), x.dataType()));
   }
 
   @Override
@@ -86,23 +94,28 @@ public final class NetworkScoreModel implements ScoreModel {
   @Override
   public ScoreAndVjp scoreAndVjp(INDArray x, INDArray t, INDArray v) {
     long n = x.size(0);
-    INDArray scale = negativeInverseStd(t, dataType);
-    INDArray upstream = networkInput(v.castTo(dataType).mulColumnVector(scale));
+    INDArray outScale = column(t, (sde, ti) -> -preconditioning.out(sde, ti) / sde.std(ti), dataType);
+    INDArray upstream = networkInput(v.castTo(dataType).mulColumnVector(outScale));
     InputGradientGraph.OutputAndGradient r = gradient.outputAndInputGradient(
         new INDArray[] {networkInput(x), embedding.features(t.castTo(dataType))}, upstream);
-    INDArray score = flat(r.output(), n).muliColumnVector(scale);
+    INDArray score = flat(r.output(), n).muliColumnVector(outScale);
     INDArray vjp = flat(r.inputGradient(), n);
+    if (!preconditioning.isNone()) {
+      INDArray skipScale = column(t, (sde, ti) -> -preconditioning.skip(sde, ti) / sde.std(ti), dataType);
+      score.addi(x.castTo(dataType).mulColumnVector(skipScale));
+      vjp.addi(v.castTo(dataType).mulColumnVector(skipScale));
+    }
     return new ScoreAndVjp(score.castTo(x.dataType()), vjp.castTo(x.dataType()));
   }
 
-  /** -1 / sigma_t as a column [N, 1]. */
-  private INDArray negativeInverseStd(INDArray t, DataType type) {
+  /** A coefficient of each row's time as a column [N, 1]. */
+  private INDArray column(INDArray t, java.util.function.ToDoubleBiFunction<Sde, Double> coefficient, DataType type) {
     long n = t.length();
-    double[] s = new double[(int) n];
+    double[] c = new double[(int) n];
     for (int i = 0; i < n; i++) {
-      s[i] = -1.0 / sde.std(t.getDouble(i));
+      c[i] = coefficient.applyAsDouble(sde, t.getDouble(i));
     }
-    return Nd4j.createFromArray(s).reshape(n, 1).castTo(type);
+    return Nd4j.createFromArray(c).reshape(n, 1).castTo(type);
   }
 
   /** x [N, D] as the network's input: [N, C, H, W] for images, [N, D] for vectors, in the network's type. */

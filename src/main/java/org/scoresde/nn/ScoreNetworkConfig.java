@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param normalization the normalization inside residual blocks
  * @param maxGroups the most groups a group normalization uses (fewer when channels are few)
  * @param seed seeds the Fourier frequencies and the initial weights
+ * @param preconditioning how the network's output becomes the noise prediction (absent in model files
+ *     written before it existed: {@link Preconditioning#NONE})
  */
 public record ScoreNetworkConfig(
     int channels,
@@ -40,9 +42,11 @@ public record ScoreNetworkConfig(
     double dropout,
     Normalization normalization,
     int maxGroups,
-    long seed) implements java.io.Serializable {
+    long seed,
+    Preconditioning preconditioning) implements java.io.Serializable {
 
   public ScoreNetworkConfig {
+    preconditioning = preconditioning == null ? Preconditioning.NONE : preconditioning;
     Objects.requireNonNull(timeEmbedding, "timeEmbedding");
     Objects.requireNonNull(normalization, "normalization");
     channelMultipliers = List.copyOf(Objects.requireNonNull(channelMultipliers, "channelMultipliers"));
@@ -67,6 +71,14 @@ public record ScoreNetworkConfig(
           "%d levels halve the resolution %d times: %d x %d is not divisible by %d; use fewer levels",
           channelMultipliers.size(), channelMultipliers.size() - 1, height, width, factor);
     }
+  }
+
+  /** A network predicting the noise itself ({@link Preconditioning#NONE}). */
+  public ScoreNetworkConfig(int channels, int height, int width, boolean vector, int baseChannels,
+      List<Integer> channelMultipliers, int residualBlocks, TimeEmbeddingKind timeEmbedding, int timeEmbeddingSize,
+      double fourierScale, int timeHiddenSize, double dropout, Normalization normalization, int maxGroups, long seed) {
+    this(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks, timeEmbedding,
+        timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, seed, Preconditioning.NONE);
   }
 
   /** A U-Net for C x H x W images with the remaining settings at their defaults. */
@@ -134,22 +146,28 @@ public record ScoreNetworkConfig(
 
   public ScoreNetworkConfig withSeed(long newSeed) {
     return new ScoreNetworkConfig(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks,
-        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, newSeed);
+        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, newSeed, preconditioning);
   }
 
   public ScoreNetworkConfig withDropout(double newDropout) {
     return new ScoreNetworkConfig(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks,
-        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, newDropout, normalization, maxGroups, seed);
+        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, newDropout, normalization, maxGroups, seed, preconditioning);
   }
 
   public ScoreNetworkConfig withNormalization(Normalization newNormalization) {
     return new ScoreNetworkConfig(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks,
-        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, newNormalization, maxGroups, seed);
+        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, newNormalization, maxGroups, seed, preconditioning);
   }
 
   public ScoreNetworkConfig withTimeEmbedding(TimeEmbeddingKind kind, int size) {
     return new ScoreNetworkConfig(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks,
-        kind, size, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, seed);
+        kind, size, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, seed, preconditioning);
+  }
+
+  public ScoreNetworkConfig withPreconditioning(Preconditioning newPreconditioning) {
+    return new ScoreNetworkConfig(channels, height, width, vector, baseChannels, channelMultipliers, residualBlocks,
+        timeEmbedding, timeEmbeddingSize, fourierScale, timeHiddenSize, dropout, normalization, maxGroups, seed,
+        newPreconditioning);
   }
 
   private static void require(boolean ok, String format, Object... args) {

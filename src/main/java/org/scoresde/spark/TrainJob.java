@@ -151,8 +151,8 @@ public final class TrainJob {
       inputs.add(new InputPath("--init", init));
     }
     OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
-    ScoreNetworkConfig network = settings.network().forData(manifest).withSeed(options.seed());
     DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
+    ScoreNetworkConfig network = settings.network().forData(manifest, transform).withSeed(options.seed());
     TimeSampler times = TimeSamplers.create(settings.sde(), options.timeSampler(), options.weighting(), options.eta());
     int rowsPerExample = FokkerPlanckSettings.rowsPerExample(settings.fp(), network.dimension());
     int batch = options.batchSize();
@@ -350,7 +350,7 @@ public final class TrainJob {
     INDArray x0 = DsmPartitionBatches.modelInputs(first, 0, first.size(), network.dimension(), plan.transform(),
         Seeds.random(probeSeed));
     FokkerPlanckLoss measured = plan.settings().fp()
-        .orElse(network.vector() ? plan.settings().fpSettings().measurement(sde) : null);
+        .orElse(network.vector() && network.preconditioning().isNone() ? plan.settings().fpSettings().measurement(sde) : null);
     return new TrainingProbe(x0, sde, network, options.eta(), bins, probeSeed, measured);
   }
 

@@ -9,6 +9,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.fp.FokkerPlanckStencil;
 import org.scoresde.nd4j.JavaArrays;
+import org.scoresde.nn.Preconditioning;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.TimeEmbedding;
 import org.scoresde.sde.Sde;
@@ -21,7 +22,9 @@ import org.scoresde.time.Seeds;
  * is mean_i w_i ||eps_i - eps_theta(x_t_i, t_i)||^2.
  *
  * <p>Batch layout: features {x_t in the network's input shape ([N, C, H, W] or [N, D]), time
- * features [N, E]}; labels {eps [N, D], flattened in C, H, W order}; label mask {w [N, 1]}.
+ * features [N, E]}; labels {eps [N, D], flattened in C, H, W order}; label mask {w [N, 1]}. With a
+ * {@link Preconditioning} eps_theta = c_skip x_t + c_out F, the label is F's target
+ * (eps - c_skip x_t) / c_out and the mask w c_out^2, so the loss on F is the same objective.
  */
 public final class DenoisingScoreMatching {
   private static final long STENCIL_STREAM = 0x46504446L;
@@ -59,8 +62,24 @@ public final class DenoisingScoreMatching {
     INDArray noise = eps.castTo(type).reshape('c', n, d);
     INDArray xt = noised(x0, t, noise);
     INDArray features = embedding.features(t, type);
-    return new MultiDataSet(new INDArray[] {networkInput(xt), features}, new INDArray[] {noise.dup()}, null,
-        new INDArray[] {JavaArrays.column(w, type)});
+    Preconditioning p = config.preconditioning();
+    if (p.isNone()) {
+      return new MultiDataSet(new INDArray[] {networkInput(xt), features}, new INDArray[] {noise.dup()}, null,
+          new INDArray[] {JavaArrays.column(w, type)});
+    }
+    double[] skip = new double[n];
+    double[] inverseOut = new double[n];
+    double[] weight = new double[n];
+    for (int i = 0; i < n; i++) {
+      double out = p.out(sde, t[i]);
+      skip[i] = p.skip(sde, t[i]);
+      inverseOut[i] = 1.0 / out;
+      weight[i] = w[i] * out * out;
+    }
+    INDArray target = noise.sub(xt.mulColumnVector(JavaArrays.column(skip, type)))
+        .muliColumnVector(JavaArrays.column(inverseOut, type));
+    return new MultiDataSet(new INDArray[] {networkInput(xt), features}, new INDArray[] {target}, null,
+        new INDArray[] {JavaArrays.column(weight, type)});
   }
 
   /**
@@ -78,6 +97,10 @@ public final class DenoisingScoreMatching {
     if (x0.length() != (long) n * d || t.length != n || w.length != n) {
       throw new IllegalArgumentException("need " + n + " examples of dimension " + d + " with one time and weight each, got x0 "
           + Arrays.toString(x0.shape()) + ", " + t.length + " times, " + w.length + " weights");
+    }
+    if (!config.preconditioning().isNone()) {
+      throw new IllegalStateException("the Fokker-Planck stencil reads the network output as the noise: it needs "
+          + "net.preconditioning = none, got " + config.preconditioning().kind());
     }
     DataType type = x0.dataType();
     INDArray noise = noise(n, seed).castTo(type);
@@ -116,7 +139,8 @@ public final class DenoisingScoreMatching {
     return config.vector() ? rows : rows.reshape('c', n, config.channels(), config.height(), config.width());
   }
 
-  /** w_i ||eps_i - eps_theta_i||^2 for every example of a batch built here, under the network (no update); returns [N]. */
+  /** w_i ||eps_i - eps_theta_i||^2 for every example of a batch built here, under the network (no update); returns [N]
+   * (with a preconditioning, w_i c_out^2 ||target_i - F_i||^2, the same number). */
   public static INDArray perExampleLoss(ComputationGraph graph, MultiDataSet batch) {
     return perExampleLoss(graph.output(false, batch.getFeatures())[0], batch);
   }

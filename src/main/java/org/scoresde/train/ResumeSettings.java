@@ -24,6 +24,8 @@ public final class ResumeSettings {
   private static final List<String> GOVERNED = List.of("seed", "sde", "net", "train");
   /** Recorded for provenance and carried over by the resume itself. */
   private static final Set<String> CARRIED = Set.of("train.init");
+  /** Keys added after runs were recorded, with the value that does what those runs did. */
+  private static final Map<String, String> ADDED = Map.of("net.preconditioning", "none");
 
   private ResumeSettings() {}
 
@@ -56,7 +58,8 @@ public final class ResumeSettings {
     collect(now, values, 1);
     List<Change> out = new ArrayList<>();
     values.forEach((key, v) -> {
-      if (!CARRIED.contains(key) && !same(v[0], v[1])) {
+      boolean added = v[0] == null && v[1] != null && v[1].equals(ADDED.get(key));
+      if (!CARRIED.contains(key) && !added && !same(v[0], v[1])) {
         out.add(new Change(key, v[0] == null ? "(unset)" : v[0], v[1] == null ? "(unset)" : v[1]));
       }
     });

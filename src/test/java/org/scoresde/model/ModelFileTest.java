@@ -25,6 +25,7 @@ import org.scoresde.data.DataTransform;
 import org.scoresde.io.ChecksumFile;
 import org.scoresde.model.NetworkScoreModel;
 import org.scoresde.nn.Normalization;
+import org.scoresde.nn.Preconditioning;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.SingleThreadNd4j;
@@ -142,5 +143,17 @@ class ModelFileTest {
       assertTrue(json.contains(field), field + " missing from " + json);
     }
     assertEquals(meta, ModelFile.metadataFromJson(json));
+  }
+
+  @Test
+  void preconditioningRoundTripsAndOldFilesWithoutItPredictTheNoise() throws IOException {
+    ModelMetadata skip = metadata(ScoreNetworkConfig.defaultFor(1, 28, 28).withPreconditioning(Preconditioning.of("skip")));
+    String json = ModelFile.toJson(skip);
+    assertTrue(json.replaceAll("\\s", "").contains("\"preconditioning\":{\"kind\":\"skip\",\"dataStd\":0.5}"), json);
+    assertEquals(skip, ModelFile.metadataFromJson(json));
+    String old = ModelFile.toJson(metadata(ScoreNetworkConfig.defaultFor(1, 28, 28)))
+        .replaceAll(",\\s*\"preconditioning\"\\s*:\\s*\\{[^}]*\\}", "");
+    assertTrue(!old.contains("preconditioning"), old);
+    assertEquals(Preconditioning.NONE, ModelFile.metadataFromJson(old).network().preconditioning());
   }
 }

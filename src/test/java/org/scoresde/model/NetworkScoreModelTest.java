@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.scoresde.nd4j.Workspaces;
 import org.scoresde.nn.InputGradientGraph;
 import org.scoresde.nn.Normalization;
+import org.scoresde.nn.Preconditioning;
 import org.scoresde.nn.ScoreNetworkBuilder;
 import org.scoresde.nn.ScoreNetworkConfig;
 import org.scoresde.nn.SingleThreadNd4j;
@@ -90,6 +91,42 @@ public class NetworkScoreModelTest {
   @Test
   void mlpVjpMatchesCentralDifferences() {
     checkVjp(TinyNetworks.tinyMlp(), new VpSde(), 2L);
+  }
+
+  @Test
+  void skipPreconditionedVjpMatchesCentralDifferences() {
+    Preconditioning skip = Preconditioning.of("skip");
+    checkVjp(TinyNetworks.tinyUnet().withPreconditioning(skip), new SubVpSde(), 31L);
+    checkVjp(TinyNetworks.tinyMlp().withPreconditioning(new Preconditioning("skip", 1.5)), new VpSde(), 32L);
+  }
+
+  @Test
+  void skipScoreIsTheInputsShareAndTheScaledNetworkOutput() {
+    for (ScoreNetworkConfig config : List.of(TinyNetworks.tinyUnet(), TinyNetworks.tinyMlp())) {
+      Sde sde = new VpSde();
+      Preconditioning skip = Preconditioning.of("skip");
+      ComputationGraph graph = TinyNetworks.randomGraph(config, 33L);
+      NetworkScoreModel plain = new NetworkScoreModel(graph, config, sde);
+      NetworkScoreModel preconditioned = new NetworkScoreModel(graph, config.withPreconditioning(skip), sde);
+      Random rng = new Random(34L);
+      int d = config.dimension();
+      INDArray x = TinyNetworks.gaussian(rng, 4, d);
+      INDArray t = TinyNetworks.times(1e-3, 0.2, 0.6, 1.0);
+      INDArray f = plain.predictNoise(x, t);
+      INDArray expected = Nd4j.create(DataType.DOUBLE, 4, d);
+      for (int i = 0; i < 4; i++) {
+        double ti = t.getDouble(i);
+        expected.putRow(i, x.getRow(i).mul(skip.skip(sde, ti)).addi(f.getRow(i).mul(skip.out(sde, ti))));
+      }
+      assertEquals(0.0, TinyNetworks.relativeError(preconditioned.predictNoise(x, t), expected), 1e-12);
+      INDArray score = expected.dup();
+      for (int i = 0; i < 4; i++) {
+        score.getRow(i).muli(-1.0 / sde.std(t.getDouble(i)));
+      }
+      assertEquals(0.0, TinyNetworks.relativeError(preconditioned.score(x, t), score), 1e-12);
+      // at t = 1 the input carries the noise: c_skip x_t is most of it and the network's part is small
+      assertTrue(skip.out(sde, 1.0) < 0.01 && Math.abs(skip.skip(sde, 1.0) * sde.std(1.0) - 1) < 1e-3);
+    }
   }
 
   @Test
