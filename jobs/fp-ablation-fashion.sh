@@ -47,7 +47,8 @@ done
 
 # the demo's training settings when docs/fp-ablation.md was measured (the VP SDE, learning rate 1e-3 after a
 # 20-iteration warm-up) with batch 64 and 2 workers, averaging every 5; pinned so that the script reproduces it
-common=(--master "$master" --set sde.name=vp --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000
+# the regularizer reads the network's output as the noise (net.preconditioning = none); the schedule as measured
+common=(--master "$master" --set net.preconditioning=none --set train.carry-iteration-count=false --set sde.name=vp --set train.warmup=20 --set train.learning-rate=1e-3 --set train.checkpoint-every=1000
         --set train.probe-every=1 --set train.averaging-frequency=5)
 # the demo's evaluation (demo.evaluate-*): one dequantization draw, rtol = atol = 1e-3, one Rademacher probe
 evalopts=(--limit "$limit" --dequant-repeats 1 --rtol 1e-3 --atol 1e-3)

@@ -44,7 +44,8 @@ for split in train test; do
       --output "$out/$split" --shards 2 --overwrite
 done
 
-common=(--master "$master" --set sde.name=vp --set train.batch-size=32 --set train.averaging-frequency=4 --set train.workers=2
+# the regularizer reads the network's output as the noise (net.preconditioning = none); the schedule as measured
+common=(--master "$master" --set net.preconditioning=none --set train.carry-iteration-count=false --set sde.name=vp --set train.batch-size=32 --set train.averaging-frequency=4 --set train.workers=2
         --set train.warmup=20 --set train.learning-rate=2e-3 --set train.checkpoint-every=1000
         --set train.probe-every=1
         --set net.base-channels=64 --set net.residual-blocks=2)

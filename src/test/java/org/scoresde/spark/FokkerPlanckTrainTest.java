@@ -46,7 +46,8 @@ class FokkerPlanckTrainTest {
   static GaussianMixture mixture;
   static final String[] SMALL = {"--master", "local[2]", "--set", "train.batch-size=32", "--set", "train.averaging-frequency=2",
       "--set", "train.workers=2", "--set", "train.warmup=10", "--set", "train.learning-rate=3e-3",
-      "--set", "train.checkpoint-every=100", "--set", "net.base-channels=64", "--set", "net.residual-blocks=2"};
+      "--set", "train.checkpoint-every=100", "--set", "net.base-channels=64", "--set", "net.residual-blocks=2",
+      "--set", "net.preconditioning=none"};
 
   @BeforeAll
   static void shardToyData() throws Exception {
