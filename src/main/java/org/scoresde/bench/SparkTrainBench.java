@@ -170,7 +170,7 @@ final class SparkTrainBench {
     long seed = settings.getLong("seed");
     Sde sde = SdeSettings.sde(settings);
     ScoreNetworkConfig config = NetworkSettings.from(settings)
-        .forData(manifest, org.scoresde.data.DataTransform.pixels8Bit(-1.0, 1.0)).withSeed(seed);
+        .forData(manifest, org.scoresde.data.DataTransform.forData(manifest)).withSeed(seed);
     ComputationGraph graph = trainingGraph(config);
     DenoisingScoreMatching dsm = new DenoisingScoreMatching(sde, config);
     int d = config.dimension();

@@ -36,6 +36,11 @@ public record DataTransform(String kind, double low, double high, int levels) im
     return new DataTransform(DEQUANTIZED, low, high, 256);
   }
 
+  /** The transform training uses for a data set: 8-bit pixels in [-1, 1] for images, the identity for vectors. */
+  public static DataTransform forData(Manifest m) {
+    return m.isImage() ? pixels8Bit(-1.0, 1.0) : identity();
+  }
+
   /** Continuous vectors, unchanged. */
   public static DataTransform identity() {
     return new DataTransform(IDENTITY, 0.0, 0.0, 0);

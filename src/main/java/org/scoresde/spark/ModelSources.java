@@ -37,7 +37,7 @@ final class ModelSources {
       throw new UserError(String.format("model %s: %d examples of %d values are more than an empirical model holds (%d values);"
           + " shard a subset of the data", spec, m.count(), d, MAX_VALUES));
     }
-    DataTransform t = m.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
+    DataTransform t = DataTransform.forData(m);
     int count = (int) m.count();
     float[] values = new float[count * d];
     int row = 0;

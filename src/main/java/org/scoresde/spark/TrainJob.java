@@ -151,7 +151,7 @@ public final class TrainJob {
       inputs.add(new InputPath("--init", init));
     }
     OutputGuard.refuseOverlap(out, req.out(), inputs, hadoop);
-    DataTransform transform = manifest.isImage() ? DataTransform.pixels8Bit(-1.0, 1.0) : DataTransform.identity();
+    DataTransform transform = DataTransform.forData(manifest);
     ScoreNetworkConfig network = settings.network().forData(manifest, transform).withSeed(options.seed());
     TimeSampler times = TimeSamplers.create(settings.sde(), options.timeSampler(), options.weighting(), options.eta());
     int rowsPerExample = FokkerPlanckSettings.rowsPerExample(settings.fp(), network.dimension());

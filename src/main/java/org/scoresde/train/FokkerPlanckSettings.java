@@ -33,8 +33,12 @@ public record FokkerPlanckSettings(double alpha, double scalarWeight, List<Doubl
         s.getDouble("train.fp.t-min"));
   }
 
-  /** The regularized loss under {@code sde}, or empty for plain DSM; {@code dropout} is net.dropout, which the penalty forbids. */
-  public Optional<FokkerPlanckLoss> loss(Sde sde, double dropout) {
+  /**
+   * The regularized loss under {@code sde}, or empty for plain DSM; the penalty needs {@code network}'s
+   * dropout at 0 and its output to be the noise itself (net.preconditioning = none).
+   */
+  public Optional<FokkerPlanckLoss> loss(Sde sde, NetworkSettings network) {
+    double dropout = network.dropout();
     if (!(alpha >= 0) || !Double.isFinite(alpha) || !(scalarWeight >= 0) || !Double.isFinite(scalarWeight)) {
       throw new UserError("train.fp.alpha and train.fp.scalar-weight must be finite and >= 0, got " + alpha + " and "
           + scalarWeight);
@@ -46,11 +50,17 @@ public record FokkerPlanckSettings(double alpha, double scalarWeight, List<Doubl
       throw new UserError("train.fp.alpha = " + alpha + " needs net.dropout = 0 (the rows of a Fokker-Planck stencil "
           + "must see one function), got net.dropout = " + dropout);
     }
+    FokkerPlanckLoss loss;
     try {
-      return Optional.of(build(sde, alpha, scalarWeight).withMinTime(minTime));
+      loss = build(sde, alpha, scalarWeight).withMinTime(minTime);
     } catch (IllegalArgumentException e) {
       throw new UserError("train.fp.t-min: " + e.getMessage());
     }
+    if (!network.preconditioning().equalsIgnoreCase("none")) {
+      throw new UserError("train.fp.alpha = " + alpha + " needs net.preconditioning = none (the Fokker-Planck stencil "
+          + "reads the network's output as the noise), got net.preconditioning = " + network.preconditioning());
+    }
+    return Optional.of(loss);
   }
 
   /**

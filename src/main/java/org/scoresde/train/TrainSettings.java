@@ -2,7 +2,6 @@ package org.scoresde.train;
 
 import java.util.Optional;
 import org.scoresde.config.Settings;
-import org.scoresde.config.UserError;
 import org.scoresde.fp.FokkerPlanckLoss;
 import org.scoresde.sde.Sde;
 
@@ -21,12 +20,7 @@ public record TrainSettings(Settings source, TrainOptions options, Sde sde, Netw
     Sde sde = SdeSettings.sde(s);
     NetworkSettings network = NetworkSettings.from(s);
     FokkerPlanckSettings fpSettings = FokkerPlanckSettings.from(s);
-    Optional<FokkerPlanckLoss> fp = fpSettings.loss(sde, network.dropout());
-    if (fp.isPresent() && !network.preconditioning().equals("none")) {
-      throw new UserError("train.fp.alpha > 0 needs net.preconditioning = none (the Fokker-Planck stencil reads the "
-          + "network's output as the noise), got net.preconditioning = " + network.preconditioning());
-    }
-    return new TrainSettings(s, options, sde, network, TrainingGraphs.of(s), fpSettings, fp);
+    return new TrainSettings(s, options, sde, network, TrainingGraphs.of(s), fpSettings, fpSettings.loss(sde, network));
   }
 
   /** These settings recording {@code init} as train.init: a resumed run keeps the init it started from. */
