@@ -9,7 +9,8 @@
 #   default (nothing), lr-X (train.learning-rate = X), warmup-N (train.warmup = N),
 #   ema-D (train.ema-decay = D), wide-C (net.base-channels = C; the default is 16), carry
 #   (train.carry-iteration-count = true: the workers keep the driver's iteration count), skip / noskip
-#   (net.preconditioning = skip / none);
+#   (net.preconditioning = skip / none), likelihood (train.weighting = likelihood), importance
+#   (train.time-sampler = importance), vp / subvp / ve (sde.name), seed-N (run seed N instead of 42);
 #   e.g. lr-4e-3+warmup-200. The search is coordinate-wise: the learning rate first, doubled until it
 #   stops winning (default CONFIGS), then warm-up, EMA and width one at a time at the best rate
 #   (CONFIGS="lr-R+warmup-200 lr-R+ema-0.95 lr-R+wide-32"), each paired with default and with lr-R.
@@ -55,6 +56,13 @@ for part in fit:0:55000 validation:55000:60000; do
       --range "$from:$to" --seed 42
 done
 
+seed_of() {  # NAME -> its run seed (42 unless a part seed-N says otherwise)
+  local part seed=42
+  IFS=+ read -r -a parts <<< "$1"
+  for part in "${parts[@]}"; do case "$part" in seed-*) seed="${part#seed-}" ;; esac; done
+  echo "$seed"
+}
+
 settings() {  # NAME -> train/net overrides
   local part flags=""
   [ "$1" = default ] && return 0
@@ -68,6 +76,10 @@ settings() {  # NAME -> train/net overrides
       carry) flags="$flags --set train.carry-iteration-count=true" ;;
       skip) flags="$flags --set net.preconditioning=skip" ;;
       noskip) flags="$flags --set net.preconditioning=none" ;;
+      likelihood) flags="$flags --set train.weighting=likelihood" ;;
+      importance) flags="$flags --set train.time-sampler=importance" ;;
+      vp | subvp | ve) flags="$flags --set sde.name=$part" ;;
+      seed-*) ;;
       *) echo "tuning-grid: unknown configuration part $part (of $1)" >&2; exit 2 ;;
     esac
   done
@@ -80,7 +92,7 @@ for config in $configs; do
   budget=(--minutes "$minutes")
   [ -n "${EPOCHS:-}" ] && budget=(--epochs "$EPOCHS")
   # shellcheck disable=SC2086
-  train_run "$out/$config" "$out/data/fit" "${budget[@]}" --seed 42 $flags
+  train_run "$out/$config" "$out/data/fit" "${budget[@]}" --seed "$(seed_of "$config")" $flags
   evaluate_run "$out/$config" "$out/data/validation" "${protocol[@]}"
   [ "$samples" = 0 ] || sample_run "$out/$config" "$out/data/validation" "$samples"
 done
