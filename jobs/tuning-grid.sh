@@ -17,7 +17,7 @@
 # Note on the EMA: its effective decay is min(decay, (1 + k) / (10 + k)) after k rounds, which is below
 # 0.97 for the ~300 rounds of 20 minutes, so every decay above that (0.99, 0.999, 0.9999) trains the same
 # model at this budget; 0.95 is the smallest change that acts.
-# Each trains MINUTES of wall clock on MASTER (run seed 42), so the machine must run nothing else: unlike
+# Each trains MINUTES of wall clock on MASTER (run seed 42 unless seed-N), so the machine must run nothing else: unlike
 # the likelihood study's recipes, these configurations differ in cost per example (wide-32), and equal
 # minutes is the budget a user has. Then each model is scored on the first LIMIT validation images with the
 # demo's evaluation protocol (one dequantization draw, Dormand-Prince tolerances 1e-3: about 20 times
