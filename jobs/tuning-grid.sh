@@ -56,19 +56,12 @@ for part in fit:0:55000 validation:55000:60000; do
       --range "$from:$to" --seed 42
 done
 
-seed_of() {  # NAME -> its run seed (42 unless a part seed-N says otherwise)
-  local part seed=42
-  IFS=+ read -r -a parts <<< "$1"
-  for part in "${parts[@]}"; do case "$part" in seed-*) seed="${part#seed-}" ;; esac; done
-  echo "$seed"
-}
-
-settings() {  # NAME -> train/net overrides
-  local part flags=""
-  [ "$1" = default ] && return 0
+settings() {  # NAME -> its run seed (42 unless seed-N) and train/net overrides
+  local part seed=42 flags=""
   IFS=+ read -r -a parts <<< "$1"
   for part in "${parts[@]}"; do
     case "$part" in
+      default) ;;
       lr-*) flags="$flags --set train.learning-rate=${part#lr-}" ;;
       warmup-*) flags="$flags --set train.warmup=${part#warmup-}" ;;
       ema-*) flags="$flags --set train.ema-decay=${part#ema-}" ;;
@@ -79,11 +72,11 @@ settings() {  # NAME -> train/net overrides
       likelihood) flags="$flags --set train.weighting=likelihood" ;;
       importance) flags="$flags --set train.time-sampler=importance" ;;
       vp | subvp | ve) flags="$flags --set sde.name=$part" ;;
-      seed-*) ;;
+      seed-*) seed="${part#seed-}" ;;
       *) echo "tuning-grid: unknown configuration part $part (of $1)" >&2; exit 2 ;;
     esac
   done
-  echo "$flags"
+  echo "--seed $seed$flags"
 }
 protocol=(--limit "$limit" --set evaluate.dequant-repeats=1 --set evaluate.rtol=1e-3 --set evaluate.atol=1e-3)
 
@@ -92,7 +85,7 @@ for config in $configs; do
   budget=(--minutes "$minutes")
   [ -n "${EPOCHS:-}" ] && budget=(--epochs "$EPOCHS")
   # shellcheck disable=SC2086
-  train_run "$out/$config" "$out/data/fit" "${budget[@]}" --seed "$(seed_of "$config")" $flags
+  train_run "$out/$config" "$out/data/fit" "${budget[@]}" $flags
   evaluate_run "$out/$config" "$out/data/validation" "${protocol[@]}"
   [ "$samples" = 0 ] || sample_run "$out/$config" "$out/data/validation" "$samples"
 done
